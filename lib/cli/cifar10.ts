@@ -1,0 +1,171 @@
+#!/usr/bin/env node
+/**
+ * The course's main job: train the chapter-05 CNN on CIFAR-10 from a terminal,
+ * evaluate it on the test set, and save the model and an HTML report.
+ *
+ *   npm run cifar10 -- [--data PATH] [--epochs 10] [--batch-size 32] [--json] ...
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { parseArgs } from 'node:util';
+import * as tf from '@tensorflow/tfjs';
+import { initBackend, formatBackendReport } from '../backend';
+import { loadCifar10 } from '../data/cifar10';
+import { ArgumentError } from '../errors';
+import { buildCifar10Cnn, compileClassifier } from '../models/cnn';
+import { saveModel } from '../models/io';
+import { confusionMatrixFigure, confusionMatrixTable, historyFigure, imageGridHtml } from '../plot/charts';
+import { figureHtml, writeHtmlReport } from '../plot/plotly';
+import { quickMode } from '../quick';
+import { evaluateClassifier, trainClassifier } from '../train/train';
+
+const USAGE = `Usage: npm run cifar10 -- [options]
+
+Trains the chapter-05 CNN on CIFAR-10, evaluates it on the test set, saves the
+model and a report (report.html, report.json) in --out.
+
+Options:
+  --data PATH           CIFAR-10 binary archive (.tar.gz) or extracted folder
+                        (default: env DL_COURSE_CIFAR10, else download the
+                        official archive into the cache, see README)
+  --cache-dir DIR       download cache (default: env DL_COURSE_CACHE_DIR,
+                        else ~/.cache/dl-course)
+  --epochs N            passes over the training set (default 10; 1 with COURSE_QUICK=1)
+  --batch-size N        images per minibatch (default 32)
+  --learning-rate X     Adam's learning rate (default 0.001)
+  --train-size N        use the first N training images (default all; 1000 with COURSE_QUICK=1)
+  --test-size N         use the first N test images (default all; 500 with COURSE_QUICK=1)
+  --seed N              seed for initial weights and shuffling (default 0)
+  --backend NAME        tensorflow | wasm | cpu (default: best available, env DL_COURSE_BACKEND)
+  --out DIR             output folder (default runs/cifar10)
+  --json                print one JSON summary as the last stdout line
+  -h, --help            this text`;
+
+function intOption(name: string, value: string | undefined, min: number): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!/^\s*\d+\s*$/.test(value) || !Number.isInteger(n) || n < min) {
+    throw new ArgumentError(`cifar10: --${name} must be an integer >= ${min}, got "${value}"`);
+  }
+  return n;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      data: { type: 'string' },
+      'cache-dir': { type: 'string' },
+      epochs: { type: 'string' },
+      'batch-size': { type: 'string' },
+      'learning-rate': { type: 'string' },
+      'train-size': { type: 'string' },
+      'test-size': { type: 'string' },
+      seed: { type: 'string' },
+      backend: { type: 'string' },
+      out: { type: 'string' },
+      json: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+    strict: true,
+    allowPositionals: false,
+  });
+  if (values.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  const quick = quickMode();
+  const epochs = intOption('epochs', values.epochs, 1) ?? (quick ? 1 : 10);
+  const batchSize = intOption('batch-size', values['batch-size'], 1) ?? 32;
+  const trainSize = intOption('train-size', values['train-size'], 1) ?? (quick ? 1000 : undefined);
+  const testSize = intOption('test-size', values['test-size'], 1) ?? (quick ? 500 : undefined);
+  const seed = intOption('seed', values.seed, 0) ?? 0;
+  let learningRate = 1e-3;
+  if (values['learning-rate'] !== undefined) {
+    learningRate = Number(values['learning-rate']);
+    if (!Number.isFinite(learningRate) || learningRate <= 0 || values['learning-rate'].trim() === '') {
+      throw new ArgumentError(`cifar10: --learning-rate must be a number > 0, got "${values['learning-rate']}"`);
+    }
+  }
+  const backendName = values.backend as 'tensorflow' | 'wasm' | 'cpu' | undefined;
+  if (backendName !== undefined && !['tensorflow', 'wasm', 'cpu'].includes(backendName)) {
+    throw new ArgumentError(`cifar10: --backend must be one of tensorflow, wasm, cpu, got "${backendName}"`);
+  }
+  const outDir = path.resolve(values.out ?? path.join('runs', 'cifar10'));
+
+  const report = await initBackend(backendName ? { backend: backendName } : {});
+  console.error(formatBackendReport(report));
+  if (quick) console.error('COURSE_QUICK=1: quick mode (small slice, 1 epoch unless given)');
+
+  const data = await loadCifar10({ source: values.data, cacheDir: values['cache-dir'], trainSize, testSize });
+  const train = data.train;
+  const test = data.test;
+  console.error(`data: ${train.n} training and ${test.n} test images from ${data.source}`);
+
+  const model = compileClassifier(buildCifar10Cnn({ seed }), { learningRate });
+  console.error(`model: ${model.countParams().toLocaleString('en-US')} parameters; training ${epochs} epochs, batch ${batchSize}, Adam lr ${learningRate}`);
+  const result = await trainClassifier(model, train, { epochs, batchSize, seed, validation: test });
+  const ev = evaluateClassifier(model, test);
+  console.error(`test accuracy ${ev.accuracy.toFixed(4)}, test loss ${ev.loss.toFixed(4)}; training ${result.trainSeconds.toFixed(1)} s, ${Math.round(result.imagesPerSecond)} images/s`);
+
+  fs.mkdirSync(outDir, { recursive: true });
+  const modelDir = await saveModel(model, path.join(outDir, 'model'));
+  const mistakes: number[] = [];
+  for (let i = 0; i < test.n && mistakes.length < 30; i++) if (ev.predictions[i] !== test.labels[i]) mistakes.push(i);
+  const summary = {
+    backend: report.backend,
+    epochs,
+    batchSize,
+    learningRate,
+    trainSize: train.n,
+    testSize: test.n,
+    testAccuracy: ev.accuracy,
+    testLoss: ev.loss,
+    trainImagesPerSecond: result.imagesPerSecond,
+    trainSeconds: result.trainSeconds,
+    history: result.history,
+    confusionMatrix: ev.confusion,
+    classNames: data.classNames,
+    data: data.source,
+    model: modelDir,
+    report: path.join(outDir, 'report.html'),
+    tfjsVersion: tf.version.tfjs,
+    quick,
+  };
+  fs.writeFileSync(path.join(outDir, 'report.json'), JSON.stringify(summary, null, 2) + '\n');
+  writeHtmlReport(path.join(outDir, 'report.html'), `CIFAR-10 CNN: test accuracy ${(ev.accuracy * 100).toFixed(1)}%`, [
+    {
+      heading: 'Run',
+      html: `<p>${train.n} training / ${test.n} test images, ${epochs} epochs, batch ${batchSize}, Adam learning rate ${learningRate}, backend <code>${report.backend}</code>, ${Math.round(result.imagesPerSecond)} training images/s (${result.trainSeconds.toFixed(1)} s).</p>`,
+    },
+    { heading: 'Loss and accuracy per epoch', html: figureHtml(historyFigure(result.history)) },
+    { heading: 'Confusion matrix (test set)', html: figureHtml(confusionMatrixFigure(ev.confusion, data.classNames), { height: 520 }) + confusionMatrixTable(ev.confusion, data.classNames) },
+    {
+      heading: 'Some mistakes (predicted / true)',
+      html: imageGridHtml(
+        test.pixels,
+        [test.n, 32, 32, 3],
+        mistakes.map((i) => ({ index: i, caption: `${data.classNames[ev.predictions[i]]} / ${data.classNames[test.labels[i]]}`, color: '#c00' })),
+      ),
+    },
+  ]);
+  console.error(`saved model to ${modelDir}, report to ${summary.report}`);
+  if (values.json) {
+    const { history, confusionMatrix, classNames, ...rest } = summary;
+    void confusionMatrix;
+    void classNames;
+    console.log(JSON.stringify({ ...rest, history }));
+  }
+  return 0;
+}
+
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    const e = err as Error;
+    const known = ['ArgumentError', 'DataFormatError', 'DownloadError', 'NonFiniteLossError'].includes(e?.name) || (e as NodeJS.ErrnoException)?.code?.startsWith?.('ERR_PARSE_ARGS');
+    console.error(known ? `error: ${e.message}\n\nRun with --help for the options.` : e?.stack ?? String(err));
+    process.exit(known ? 2 : 1);
+  },
+);

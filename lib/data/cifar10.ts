@@ -1,0 +1,467 @@
+/**
+ * CIFAR-10 reader and loader (Krizhevsky 2009, "Learning Multiple Layers of
+ * Features from Tiny Images"), for the binary version described on the
+ * CIFAR-10 page (https://www.cs.toronto.edu/~kriz/cifar.html): each record is
+ * 1 label byte then 3072 pixel bytes, a red, a green and a blue 32×32 plane,
+ * each row-major.
+ */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { pipeline } from 'stream/promises';
+import * as zlib from 'zlib';
+import * as tar from 'tar-stream';
+import * as tf from '@tensorflow/tfjs';
+import { ArgumentError, DataFormatError, checkInteger, describe } from '../errors';
+import { downloadFile } from './download';
+
+/** Official address of the binary archive. */
+export const CIFAR10_URL = 'https://www.cs.toronto.edu/~kriz/cifar-10-binary.tar.gz';
+/** Size of the official archive in bytes. */
+export const CIFAR10_ARCHIVE_BYTES = 170052171;
+/** MD5 of the official archive (hex). */
+export const CIFAR10_MD5 = 'c32a1d4ab5d03f1284b67883e8d87530';
+/** The 10 class names, index = label. */
+export const CIFAR10_CLASSES: readonly string[] = Object.freeze([
+  'airplane', 'automobile', 'bird', 'cat', 'deer', 'dog', 'frog', 'horse', 'ship', 'truck',
+]);
+/** Bytes per record: 1 label byte + 3 × 32 × 32 pixel bytes. */
+export const CIFAR10_RECORD_BYTES = 3073;
+
+const HEIGHT = 32;
+const WIDTH = 32;
+const CHANNELS = 3;
+const PLANE_BYTES = HEIGHT * WIDTH; // 1024
+const IMAGE_BYTES = PLANE_BYTES * CHANNELS; // 3072
+const NUM_CLASSES = 10;
+
+/** Folder inside the archive holding the members. */
+const FOLDER = 'cifar-10-batches-bin';
+const TRAIN_MEMBERS = [1, 2, 3, 4, 5].map((i) => `data_batch_${i}.bin`);
+const TEST_MEMBER = 'test_batch.bin';
+const META_MEMBER = 'batches.meta.txt';
+const MEMBERS = [...TRAIN_MEMBERS, TEST_MEMBER, META_MEMBER];
+const ARCHIVE_NAME = 'cifar-10-binary.tar.gz';
+
+/**
+ * One split. `pixels`: `[n, 32, 32, 3]` uint8 NHWC (height, width, RGB
+ * channel), row-major, values 0..255; `labels`: `[n]` int32 class indices in
+ * 0..9.
+ */
+export interface Cifar10Split {
+  /** Number of images (records). */
+  n: number;
+  /** `[n, 32, 32, 3]` uint8, NHWC row-major. */
+  pixels: Uint8Array;
+  /** `[n]` int32 in 0..9. */
+  labels: Int32Array;
+}
+
+/** Both splits with their class names and where they were read from. */
+export interface Cifar10Data {
+  /** data_batch_1..5 in order (50,000 images in the official archive). */
+  train: Cifar10Split;
+  /** test_batch (10,000 images in the official archive). */
+  test: Cifar10Split;
+  /** 10 names from batches.meta.txt, index = label. */
+  classNames: string[];
+  /** Path of the archive or folder that was read. */
+  source: string;
+}
+
+/** Options of {@link loadCifar10}. */
+export interface LoadCifar10Options {
+  /**
+   * A `.tar.gz` archive, or an extracted folder (`cifar-10-batches-bin`
+   * itself or its parent). Checked for structure, not for the official checksum.
+   * @default env `DL_COURSE_CIFAR10` if set, else the official archive downloaded into `cacheDir`
+   */
+  source?: string;
+  /**
+   * Cache folder; the archive lives at `<cacheDir>/cifar10/cifar-10-binary.tar.gz`.
+   * @default {@link defaultCacheDir}()
+   */
+  cacheDir?: string;
+  /** Where to download from. @default {@link CIFAR10_URL} */
+  url?: string;
+  /** Expected MD5 (hex) of the downloaded archive. @default {@link CIFAR10_MD5} */
+  md5?: string;
+  /** Expected size in bytes of the downloaded archive. @default {@link CIFAR10_ARCHIVE_BYTES} */
+  expectedSize?: number;
+  /** Keep only the first `trainSize` train records. @default all */
+  trainSize?: number;
+  /** Keep only the first `testSize` test records. @default all */
+  testSize?: number;
+  /** Show download progress on stderr. @default true */
+  progress?: boolean;
+}
+
+/**
+ * The cache folder: env `DL_COURSE_CACHE_DIR` if set, else
+ * `$XDG_CACHE_HOME/dl-course` (when XDG_CACHE_HOME is an absolute path), else
+ * `~/.cache/dl-course`.
+ *
+ * @example
+ * ```ts
+ * // with DL_COURSE_CACHE_DIR and XDG_CACHE_HOME unset and HOME=/home/ada:
+ * defaultCacheDir(); // '/home/ada/.cache/dl-course'
+ * ```
+ */
+export function defaultCacheDir(): string {
+  const own = process.env.DL_COURSE_CACHE_DIR;
+  if (own) return path.resolve(own);
+  const xdg = process.env.XDG_CACHE_HOME;
+  if (xdg && path.isAbsolute(xdg)) return path.join(xdg, 'dl-course');
+  return path.join(os.homedir(), '.cache', 'dl-course');
+}
+
+/**
+ * Parses concatenated binary records (label byte + 3072 channel-planar pixel
+ * bytes each) into NHWC. The record count is `bytes.length / 3073`.
+ *
+ * @param bytes the file's content, `[n * 3073]` uint8.
+ * @param name the member or file name, used in error messages.
+ * @returns `pixels` `[n, 32, 32, 3]` uint8 NHWC and `labels` `[n]` int32.
+ * @throws {DataFormatError} when the length is not a multiple of 3073 bytes,
+ *   or a label is greater than 9.
+ * @example
+ * ```ts
+ * const record = new Uint8Array(3073);
+ * record[0] = 7;              // label: horse
+ * record[1] = 200;            // R at row 0, column 0
+ * record[1 + 1024] = 100;     // G at row 0, column 0
+ * const split = parseCifar10Records(record, 'one.bin');
+ * split.n;                    // 1
+ * split.labels[0];            // 7
+ * Array.from(split.pixels.subarray(0, 3)); // [200, 100, 0]
+ * ```
+ */
+export function parseCifar10Records(bytes: Uint8Array, name: string): Cifar10Split {
+  if (!(bytes instanceof Uint8Array)) {
+    throw new ArgumentError(`parseCifar10Records: bytes must be a Uint8Array, got ${describe(bytes)}`);
+  }
+  const n = recordCount(bytes.length, name);
+  const split: Cifar10Split = { n, pixels: new Uint8Array(n * IMAGE_BYTES), labels: new Int32Array(n) };
+  decodeInto(bytes, name, split, 0);
+  return split;
+}
+
+/** Record count of a member of `length` bytes; throws DataFormatError if not a whole number. */
+function recordCount(length: number, name: string): number {
+  const remainder = length % CIFAR10_RECORD_BYTES;
+  if (remainder !== 0) {
+    throw new DataFormatError(
+      `parseCifar10Records: ${name} has ${length} bytes, not a multiple of the record size ${CIFAR10_RECORD_BYTES} bytes ` +
+        `(${Math.floor(length / CIFAR10_RECORD_BYTES)} records and ${remainder} bytes left over); the file is truncated or not CIFAR-10 binary`,
+    );
+  }
+  return length / CIFAR10_RECORD_BYTES;
+}
+
+/** Decodes the records in `bytes` into `out` starting at record `offset`. */
+function decodeInto(bytes: Uint8Array, name: string, out: Cifar10Split, offset: number): void {
+  const n = bytes.length / CIFAR10_RECORD_BYTES;
+  for (let k = 0; k < n; k++) {
+    const base = k * CIFAR10_RECORD_BYTES;
+    const label = bytes[base];
+    if (label >= NUM_CLASSES) {
+      throw new DataFormatError(`parseCifar10Records: ${name} record ${k} has label ${label}; labels must be in 0..9`);
+    }
+    out.labels[offset + k] = label;
+    const dst = (offset + k) * IMAGE_BYTES;
+    const src = base + 1;
+    // planar [3, 32, 32] -> interleaved [32, 32, 3]
+    for (let p = 0; p < PLANE_BYTES; p++) {
+      const d = dst + p * CHANNELS;
+      out.pixels[d] = bytes[src + p];
+      out.pixels[d + 1] = bytes[src + PLANE_BYTES + p];
+      out.pixels[d + 2] = bytes[src + 2 * PLANE_BYTES + p];
+    }
+  }
+}
+
+/** Checks 0 ≤ start ≤ end ≤ split.n; returns [start, end]. */
+function checkRange(fn: string, split: Cifar10Split, start: unknown, end: unknown): [number, number] {
+  if (split === null || typeof split !== 'object' || !(split.pixels instanceof Uint8Array) || !(split.labels instanceof Int32Array)) {
+    throw new ArgumentError(`${fn}: split must be a Cifar10Split {n, pixels, labels}, got ${describe(split)}`);
+  }
+  const s = checkInteger(fn, 'start', start, 0, split.n);
+  const e = checkInteger(fn, 'end', end, s, split.n);
+  return [s, e];
+}
+
+/**
+ * Records [start, end) of a split as a new {@link Cifar10Split} whose arrays
+ * are views sharing memory with `split` (no copy; `.slice()` them to copy).
+ *
+ * @returns `pixels` `[end-start, 32, 32, 3]` uint8, `labels` `[end-start]` int32.
+ * @throws {ArgumentError} when start or end is not an integer with 0 ≤ start ≤ end ≤ n.
+ * @example
+ * ```ts
+ * const first = sliceSplit(data.train, 0, 100);
+ * first.n;             // 100
+ * first.pixels.length; // 307200 (100 * 32 * 32 * 3)
+ * ```
+ */
+export function sliceSplit(split: Cifar10Split, start: number, end: number): Cifar10Split {
+  const [s, e] = checkRange('sliceSplit', split, start, end);
+  return {
+    n: e - s,
+    pixels: split.pixels.subarray(s * IMAGE_BYTES, e * IMAGE_BYTES),
+    labels: split.labels.subarray(s, e),
+  };
+}
+
+/**
+ * Images [start, end) as a float32 tensor scaled to [0, 1] (pixel / 255).
+ *
+ * @param split the split to read.
+ * @param start first record. @default 0
+ * @param end one past the last record. @default split.n
+ * @returns `[end-start, 32, 32, 3]` float32 (batch, height, width, RGB channel). The caller disposes it.
+ * @throws {ArgumentError} when start or end is not an integer with 0 ≤ start ≤ end ≤ n.
+ * @example
+ * ```ts
+ * const X = imagesToTensor(data.test, 0, 32);
+ * X.shape; // [32, 32, 32, 3]
+ * X.dtype; // 'float32'
+ * X.dispose();
+ * ```
+ */
+export function imagesToTensor(split: Cifar10Split, start = 0, end: number = split?.n): tf.Tensor4D {
+  const [s, e] = checkRange('imagesToTensor', split, start, end);
+  const src = split.pixels.subarray(s * IMAGE_BYTES, e * IMAGE_BYTES);
+  const values = new Float32Array(src.length);
+  for (let i = 0; i < src.length; i++) values[i] = src[i] / 255;
+  return tf.tensor4d(values, [e - s, HEIGHT, WIDTH, CHANNELS], 'float32');
+}
+
+/**
+ * Labels [start, end) as an int32 tensor.
+ *
+ * @param split the split to read.
+ * @param start first record. @default 0
+ * @param end one past the last record. @default split.n
+ * @returns `[end-start]` int32 class indices in 0..9. The caller disposes it.
+ * @throws {ArgumentError} when start or end is not an integer with 0 ≤ start ≤ end ≤ n.
+ * @example
+ * ```ts
+ * const y = labelsToTensor(data.test, 0, 32);
+ * y.shape; // [32]
+ * y.dtype; // 'int32'
+ * y.dispose();
+ * ```
+ */
+export function labelsToTensor(split: Cifar10Split, start = 0, end: number = split?.n): tf.Tensor1D {
+  const [s, e] = checkRange('labelsToTensor', split, start, end);
+  return tf.tensor1d(split.labels.slice(s, e), 'int32');
+}
+
+/**
+ * Loads CIFAR-10 from a local archive or folder, or downloads the official
+ * archive (verified by size and MD5, written atomically) into the cache and
+ * reads it. Archive members are read in memory; nothing is extracted to disk.
+ * A cached archive is reused when its size equals `expectedSize`.
+ *
+ * @returns train `[50000, 32, 32, 3]` uint8 + `[50000]` int32 and test
+ *   `[10000, 32, 32, 3]` uint8 + `[10000]` int32 for the official data (fewer
+ *   with `trainSize`/`testSize` or a smaller archive), the class names and the source path.
+ * @throws {ArgumentError} when an option has the wrong type, `source` does not
+ *   exist, or `trainSize`/`testSize` is not an integer ≥ 1 or exceeds the records available.
+ * @throws {DataFormatError} when the archive is not gzip, is truncated or
+ *   corrupt, lacks a member, has a member whose size is not a multiple of 3073
+ *   bytes, a label > 9, or batches.meta.txt does not list 10 names.
+ * @throws {DownloadError} when the download fails (status, size, MD5, connection).
+ * @example
+ * ```ts
+ * const data = await loadCifar10({ source: '../shared/data/cifar10-subset/cifar-10-binary.tar.gz' });
+ * data.train.n;       // 10000
+ * data.test.n;        // 2000
+ * data.classNames[3]; // 'cat'
+ * ```
+ */
+export async function loadCifar10(options: LoadCifar10Options = {}): Promise<Cifar10Data> {
+  const fn = 'loadCifar10';
+  if (options === null || typeof options !== 'object') {
+    throw new ArgumentError(`${fn}: options must be an object, got ${describe(options)}`);
+  }
+  const { trainSize, testSize } = options;
+  if (trainSize !== undefined) checkInteger(fn, 'trainSize', trainSize, 1);
+  if (testSize !== undefined) checkInteger(fn, 'testSize', testSize, 1);
+  for (const key of ['source', 'cacheDir', 'url', 'md5'] as const) {
+    const value = options[key];
+    if (value !== undefined && (typeof value !== 'string' || value === '')) {
+      throw new ArgumentError(`${fn}: ${key} must be a non-empty string, got ${describe(value)}`);
+    }
+  }
+  if (options.expectedSize !== undefined) checkInteger(fn, 'expectedSize', options.expectedSize, 1);
+  if (options.progress !== undefined && typeof options.progress !== 'boolean') {
+    throw new ArgumentError(`${fn}: progress must be a boolean, got ${describe(options.progress)}`);
+  }
+
+  let source: string;
+  let what: string; // how the source was chosen, for error messages
+  if (options.source !== undefined) {
+    source = path.resolve(options.source);
+    what = 'source';
+  } else if (process.env.DL_COURSE_CIFAR10) {
+    source = path.resolve(process.env.DL_COURSE_CIFAR10);
+    what = 'env DL_COURSE_CIFAR10';
+  } else {
+    source = await ensureArchive(options);
+    what = 'cached archive';
+  }
+
+  let stat: fs.Stats;
+  try {
+    stat = await fs.promises.stat(source);
+  } catch {
+    throw new ArgumentError(`${fn}: ${what} ${source} does not exist; give a .tar.gz archive or a cifar-10-batches-bin folder`);
+  }
+  const members = stat.isDirectory() ? await readFolder(source) : await readArchive(source);
+  const data = assemble(members, source, !stat.isDirectory());
+
+  if (trainSize !== undefined) data.train = takeFirst(fn, 'trainSize', data.train, trainSize, 'train');
+  if (testSize !== undefined) data.test = takeFirst(fn, 'testSize', data.test, testSize, 'test');
+  return data;
+}
+
+/** The first `size` records as a copy, so the rest can be freed. */
+function takeFirst(fn: string, arg: string, split: Cifar10Split, size: number, which: string): Cifar10Split {
+  if (size > split.n) {
+    throw new ArgumentError(`${fn}: ${arg} must be <= ${split.n} (records in the ${which} split), got ${describe(size)}`);
+  }
+  const view = sliceSplit(split, 0, size);
+  return { n: view.n, pixels: view.pixels.slice(), labels: view.labels.slice() };
+}
+
+/** Returns the path of a cached archive of the expected size, downloading it if needed. */
+async function ensureArchive(options: LoadCifar10Options): Promise<string> {
+  const cacheDir = path.resolve(options.cacheDir ?? defaultCacheDir());
+  const archive = path.join(cacheDir, 'cifar10', ARCHIVE_NAME);
+  const expectedSize = options.expectedSize ?? CIFAR10_ARCHIVE_BYTES;
+  const size = await fs.promises.stat(archive).then((s) => (s.isFile() ? s.size : -1), () => -1);
+  // Only an atomic, verified download puts a file under this name, so a
+  // matching size is enough; anything else is replaced by a fresh download.
+  if (size === expectedSize) return archive;
+  await downloadFile({
+    url: options.url ?? CIFAR10_URL,
+    dest: archive,
+    expectedSize,
+    md5: options.md5 ?? CIFAR10_MD5,
+    progress: options.progress ?? true,
+    label: ARCHIVE_NAME,
+  });
+  return archive;
+}
+
+/** Member name (without the folder) -> content. */
+type Members = Map<string, Buffer>;
+
+/** Reads the wanted members of a .tar.gz into memory; everything else is skipped. */
+async function readArchive(file: string): Promise<Members> {
+  const fn = 'loadCifar10';
+  const head = Buffer.alloc(64);
+  const handle = await fs.promises.open(file, 'r');
+  let headBytes: number;
+  try {
+    ({ bytesRead: headBytes } = await handle.read(head, 0, head.length, 0));
+  } finally {
+    await handle.close();
+  }
+  if (headBytes === 0) {
+    throw new DataFormatError(`${fn}: ${file} is empty, not a gzip archive; delete it and download again`);
+  }
+  if (headBytes < 2 || head[0] !== 0x1f || head[1] !== 0x8b) {
+    const preview = head.subarray(0, Math.min(headBytes, 15)).toString('latin1').replace(/[^\x20-\x7e]/g, '.');
+    throw new DataFormatError(
+      `${fn}: ${file} is not a gzip archive (starts with "${preview}${headBytes > 15 ? '...' : ''}"); delete it and download again`,
+    );
+  }
+
+  const wanted = new Set(MEMBERS.map((m) => `${FOLDER}/${m}`));
+  const members: Members = new Map();
+  const extract = tar.extract();
+  const piping = pipeline(fs.createReadStream(file), zlib.createGunzip(), extract);
+  piping.catch(() => undefined); // the error is reported below, once
+  try {
+    for await (const entry of extract) {
+      const name = entry.header.name.replace(/^\.\//, '');
+      if (entry.header.type === 'file' && wanted.has(name)) {
+        members.set(name.slice(FOLDER.length + 1), await readEntry(entry, true));
+      } else {
+        await readEntry(entry, false); // skip: readme.html, folders, anything else
+      }
+    }
+    await piping;
+  } catch (err) {
+    const reason = (err as Error).message;
+    throw new DataFormatError(`${fn}: ${file} is truncated or corrupt (${reason}); delete it and download again`);
+  }
+  return members;
+}
+
+/** Reads a tar entry to its end, keeping the bytes only if `keep`. */
+async function readEntry(entry: tar.Entry, keep: boolean): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  // tar-stream's typings declare an iterator TS 5.9 rejects; the stream is a normal async iterable.
+  for await (const chunk of entry as unknown as AsyncIterable<Buffer>) if (keep) chunks.push(chunk);
+  return Buffer.concat(chunks);
+}
+
+/** Reads the members from an extracted folder: `cifar-10-batches-bin` itself or its parent. */
+async function readFolder(folder: string): Promise<Members> {
+  const nested = path.join(folder, FOLDER);
+  const dir = fs.existsSync(nested) && fs.statSync(nested).isDirectory() ? nested : folder;
+  const members: Members = new Map();
+  for (const m of MEMBERS) {
+    const file = path.join(dir, m);
+    try {
+      members.set(m, await fs.promises.readFile(file));
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    }
+  }
+  return members;
+}
+
+/** Checks the members and decodes them into splits. */
+function assemble(members: Members, source: string, isArchive: boolean): Cifar10Data {
+  const fn = 'loadCifar10';
+  const missing = MEMBERS.filter((m) => !members.has(m));
+  if (missing.length > 0) {
+    throw new DataFormatError(
+      `${fn}: ${source} lacks ${missing.map((m) => `${FOLDER}/${m}`).join(', ')}; ` +
+        `expected ${FOLDER}/ with ${MEMBERS.join(', ')}` +
+        (isArchive ? ' (is the archive truncated, or not the binary version of CIFAR-10?)' : ''),
+    );
+  }
+
+  const meta = members.get(META_MEMBER)!.toString('utf8');
+  const classNames = meta.split(/\r?\n/).map((s) => s.trim()).filter((s) => s !== '');
+  if (classNames.length !== NUM_CLASSES) {
+    throw new DataFormatError(
+      `${fn}: ${source}: ${FOLDER}/${META_MEMBER} lists ${classNames.length} class names, expected ${NUM_CLASSES}`,
+    );
+  }
+
+  const split = (names: string[]): Cifar10Split => {
+    const counts = names.map((m) => {
+      const n = recordCount(members.get(m)!.length, `${source}: ${FOLDER}/${m}`);
+      if (n === 0) throw new DataFormatError(`${fn}: ${source}: ${FOLDER}/${m} is empty (0 records)`);
+      return n;
+    });
+    const n = counts.reduce((a, b) => a + b, 0);
+    const out: Cifar10Split = { n, pixels: new Uint8Array(n * IMAGE_BYTES), labels: new Int32Array(n) };
+    let offset = 0;
+    names.forEach((m, i) => {
+      decodeInto(members.get(m)!, `${source}: ${FOLDER}/${m}`, out, offset);
+      members.delete(m); // let the raw bytes be collected
+      offset += counts[i];
+    });
+    return out;
+  };
+  const train = split(TRAIN_MEMBERS);
+  const test = split([TEST_MEMBER]);
+  return { train, test, classNames, source };
+}

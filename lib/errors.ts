@@ -1,0 +1,55 @@
+/**
+ * Typed errors used across the library, so callers and tests can check the
+ * kind of failure, not only its text. Every message names the function and
+ * the argument, then what was expected and what came.
+ */
+
+/** An argument has the wrong type, shape or value. */
+export class ArgumentError extends TypeError {
+  override name = 'ArgumentError';
+}
+
+/** A file or archive does not have the structure its format requires. */
+export class DataFormatError extends Error {
+  override name = 'DataFormatError';
+}
+
+/** A download failed: HTTP status, size or checksum mismatch, interrupted transfer. */
+export class DownloadError extends Error {
+  override name = 'DownloadError';
+}
+
+/** Training stopped: the loss became NaN or infinite. */
+export class NonFiniteLossError extends Error {
+  override name = 'NonFiniteLossError';
+}
+
+/** Describes a value for an error message: its type and a short rendering. */
+export function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (value === undefined) return 'undefined';
+  if (typeof value === 'string') return `string ${JSON.stringify(value.length > 60 ? value.slice(0, 57) + '...' : value)}`;
+  if (typeof value === 'number') return `number ${value}`;
+  if (Array.isArray(value)) return `array [${value.slice(0, 8).join(', ')}${value.length > 8 ? ', ...' : ''}]`;
+  return typeof value;
+}
+
+/**
+ * Checks that `value` is an integer in [min, max]; throws {@link ArgumentError}
+ * naming `fn` and `arg` otherwise.
+ */
+export function checkInteger(fn: string, arg: string, value: unknown, min: number, max = Number.MAX_SAFE_INTEGER): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    const range = max === Number.MAX_SAFE_INTEGER ? `>= ${min}` : `in [${min}, ${max}]`;
+    throw new ArgumentError(`${fn}: ${arg} must be an integer ${range}, got ${describe(value)}`);
+  }
+  return value;
+}
+
+/** Checks that `value` is a finite number > 0; throws {@link ArgumentError} otherwise. */
+export function checkPositive(fn: string, arg: string, value: unknown): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
+    throw new ArgumentError(`${fn}: ${arg} must be a finite number > 0, got ${describe(value)}`);
+  }
+  return value;
+}

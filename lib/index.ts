@@ -1,0 +1,22 @@
+/**
+ * dl-course: the teaching library of a deep-learning course in TypeScript on
+ * TensorFlow.js. Importing it has no side effects: the backend is chosen by
+ * {@link initBackend}, when you call it.
+ *
+ * @packageDocumentation
+ */
+export * from './errors';
+export * from './backend';
+export * from './kernels/conv2d_grad';
+export * from './data/cifar10';
+export * from './data/download';
+export * from './models/cnn';
+export * from './models/io';
+export * from './train/train';
+export * from './metrics';
+export * from './losses';
+export * from './random';
+export * from './quick';
+export * from './notebook';
+export * from './plot/plotly';
+export * from './plot/charts';

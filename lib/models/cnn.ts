@@ -1,0 +1,166 @@
+/**
+ * The CIFAR-10 tutorial CNN: two 3×3 convolutions with max pooling, then two
+ * dense layers (TensorFlow's "Convolutional Neural Network (CNN)" tutorial,
+ * tensorflow.org/tutorials/images/cnn), written for TF.js layers in NHWC.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { ArgumentError, checkInteger, checkPositive, describe } from '../errors';
+
+/** Hyperparameters of {@link buildCifar10Cnn}. */
+export interface CnnConfig {
+  /** Input height in pixels. @default 32 */
+  height?: number;
+  /** Input width in pixels. @default 32 */
+  width?: number;
+  /** Input channels (3 for RGB). @default 3 */
+  channels?: number;
+  /** Number of classes, the length of the output vector. @default 10 */
+  numClasses?: number;
+  /** Seed for the weight initializers, for reproducible runs. @default undefined (random) */
+  seed?: number;
+}
+
+/**
+ * Builds the tutorial CNN (167,562 parameters for 32×32×3 input and 10 classes):
+ *
+ * `[batch, 32, 32, 3]` → Conv2D(32, 3×3, ReLU) → MaxPool 2×2 → Conv2D(64, 3×3,
+ * ReLU) → MaxPool 2×2 → Flatten → Dense(64, ReLU) → Dense(10, softmax) →
+ * `[batch, 10]` float32 class probabilities (each row sums to 1).
+ *
+ * The model is not compiled; use {@link compileClassifier}.
+ *
+ * @throws {ArgumentError} when a size is not a positive integer or the input is
+ *   too small for two conv + pool stages (height and width must be ≥ 10).
+ * @example
+ * ```ts
+ * const model = buildCifar10Cnn();
+ * model.countParams(); // 167562
+ * model.outputs[0].shape; // [null, 10]
+ * ```
+ */
+export function buildCifar10Cnn(config: CnnConfig = {}): tf.LayersModel {
+  const fn = 'buildCifar10Cnn';
+  const height = checkInteger(fn, 'config.height', config.height ?? 32, 1);
+  const width = checkInteger(fn, 'config.width', config.width ?? 32, 1);
+  const channels = checkInteger(fn, 'config.channels', config.channels ?? 3, 1);
+  const numClasses = checkInteger(fn, 'config.numClasses', config.numClasses ?? 10, 2);
+  if (height < 10 || width < 10) {
+    throw new ArgumentError(`${fn}: config.height and config.width must be >= 10 for two conv+pool stages, got ${height}x${width}`);
+  }
+  const seed = config.seed;
+  if (seed !== undefined) checkInteger(fn, 'config.seed', seed, 0);
+  // Each layer gets its own seed so that layers do not share initial weights.
+  const init = (i: number) => tf.initializers.glorotUniform({ seed: seed === undefined ? undefined : seed + i });
+
+  const model = tf.sequential({ name: 'cifar10_cnn' });
+  model.add(tf.layers.conv2d({ inputShape: [height, width, channels], filters: 32, kernelSize: 3, activation: 'relu', kernelInitializer: init(1), name: 'conv1' })); // [batch, H-2, W-2, 32]
+  model.add(tf.layers.maxPooling2d({ poolSize: 2, name: 'pool1' })); // [batch, (H-2)/2, (W-2)/2, 32]
+  model.add(tf.layers.conv2d({ filters: 64, kernelSize: 3, activation: 'relu', kernelInitializer: init(2), name: 'conv2' })); // [batch, ., ., 64]
+  model.add(tf.layers.maxPooling2d({ poolSize: 2, name: 'pool2' })); // [batch, 6, 6, 64] for 32×32 input
+  model.add(tf.layers.flatten({ name: 'flatten' })); // [batch, 2304]
+  model.add(tf.layers.dense({ units: 64, activation: 'relu', kernelInitializer: init(3), name: 'dense1' })); // [batch, 64]
+  model.add(tf.layers.dense({ units: numClasses, activation: 'softmax', kernelInitializer: init(4), name: 'probabilities' })); // [batch, numClasses]
+  return model;
+}
+
+/** Options of {@link compileClassifier}. */
+export interface CompileOptions {
+  /** Adam's learning rate. @default 0.001 */
+  learningRate?: number;
+  /**
+   * Whether the model outputs logits (unnormalised scores) rather than
+   * probabilities. The tutorial's `from_logits=True` after a softmax layer is
+   * a mistake: softmax would be applied twice. This function refuses it.
+   * @default false
+   */
+  fromLogits?: boolean;
+}
+
+/**
+ * Compiles a classifier with Adam and sparse categorical cross-entropy
+ * (integer labels `[batch]`), tracking accuracy.
+ *
+ * @throws {ArgumentError} when `fromLogits` is true but the last layer already
+ *   applies softmax (the tutorial's mistake: softmax applied twice), or when
+ *   `fromLogits` is false but the last layer does not end in softmax (the
+ *   outputs would not be probabilities).
+ * @example
+ * ```ts
+ * const model = buildCifar10Cnn();
+ * compileClassifier(model, { learningRate: 1e-3 });
+ * compileClassifier(model, { fromLogits: true }); // throws ArgumentError: ... softmax ...
+ * ```
+ */
+export function compileClassifier(model: tf.LayersModel, options: CompileOptions = {}): tf.LayersModel {
+  const fn = 'compileClassifier';
+  const learningRate = checkPositive(fn, 'options.learningRate', options.learningRate ?? 1e-3);
+  const fromLogits = options.fromLogits ?? false;
+  if (typeof fromLogits !== 'boolean') {
+    throw new ArgumentError(`${fn}: options.fromLogits must be a boolean, got ${describe(fromLogits)}`);
+  }
+  const lastActivation = outputActivation(model);
+  if (fromLogits && lastActivation === 'softmax') {
+    throw new ArgumentError(
+      `${fn}: options.fromLogits is true but the model's last layer applies softmax, so its outputs are ` +
+        `probabilities, not logits; softmax would be applied twice and training would stall. ` +
+        `Either pass fromLogits: false, or remove the softmax from the last layer.`,
+    );
+  }
+  if (!fromLogits && lastActivation !== 'softmax') {
+    throw new ArgumentError(
+      `${fn}: options.fromLogits is false but the model's last layer has activation '${lastActivation}', not softmax; ` +
+        `its outputs are logits. Pass fromLogits: true or end the model with a softmax.`,
+    );
+  }
+  model.compile({
+    optimizer: tf.train.adam(learningRate),
+    loss: fromLogits
+      ? (yTrue: tf.Tensor, yPred: tf.Tensor) =>
+          tf.tidy(() => tf.losses.softmaxCrossEntropy(tf.oneHot(tf.cast(tf.reshape(yTrue, [-1]), 'int32'), yPred.shape[1]!), yPred))
+      : 'sparseCategoricalCrossentropy',
+    // argmax is the same for logits and probabilities: one metric serves both.
+    metrics: [sparseAccuracy],
+  });
+  return model;
+}
+
+function sparseAccuracy(yTrue: tf.Tensor, yPred: tf.Tensor): tf.Tensor {
+  return tf.tidy(() => tf.mean(tf.cast(tf.equal(tf.cast(tf.reshape(yTrue, [-1]), 'int32'), tf.argMax(yPred, -1)), 'float32')));
+}
+
+/** Name of the activation of the model's last layer ('linear' when it has none). */
+export function outputActivation(model: tf.LayersModel): string {
+  const last = model.layers[model.layers.length - 1];
+  const config = last.getConfig() as { activation?: string };
+  if (last.getClassName() === 'Activation' || config.activation !== undefined) return config.activation ?? 'linear';
+  if (last.getClassName() === 'Softmax') return 'softmax';
+  return 'linear';
+}
+
+/** One row of {@link layerSummary}. */
+export interface LayerRow {
+  /** Layer name, e.g. `conv1`. */
+  name: string;
+  /** Layer class, e.g. `Conv2D`. */
+  type: string;
+  /** Output shape with `null` for the batch dimension, e.g. `[null, 30, 30, 32]`. */
+  outputShape: (number | null)[];
+  /** Trainable and non-trainable parameters of this layer. */
+  params: number;
+}
+
+/**
+ * Parameters per layer, for a table or a bar chart.
+ * @example
+ * ```ts
+ * layerSummary(buildCifar10Cnn())[0]; // { name: 'conv1', type: 'Conv2D', outputShape: [null, 30, 30, 32], params: 896 }
+ * ```
+ */
+export function layerSummary(model: tf.LayersModel): LayerRow[] {
+  return model.layers.map((layer) => ({
+    name: layer.name,
+    type: layer.getClassName(),
+    outputShape: layer.outputShape as (number | null)[],
+    params: layer.countParams(),
+  }));
+}

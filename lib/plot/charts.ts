@@ -1,0 +1,203 @@
+/**
+ * The course's standard charts as plotly figures (training history, confusion
+ * matrix, bar chart) and static HTML (image grids as PNG, tables), which
+ * render without scripts.
+ */
+import { PNG } from 'pngjs';
+import { ArgumentError, checkInteger, describe } from '../errors';
+import { escapeHtml } from '../notebook';
+import type { Figure } from './plotly';
+
+/** One epoch of training history (see `trainClassifier`). */
+export interface EpochRecord {
+  /** 1-based epoch number. */
+  epoch: number;
+  /** Mean training loss over the epoch's minibatches (weighted by minibatch size). */
+  loss: number;
+  /** Training accuracy over the epoch, in [0, 1]. */
+  accuracy: number;
+  /** Loss on the validation set after the epoch, if one was given. */
+  valLoss?: number;
+  /** Accuracy on the validation set after the epoch, if one was given. */
+  valAccuracy?: number;
+}
+
+/**
+ * Loss and accuracy per epoch, train and validation, side by side.
+ * @example
+ * ```ts
+ * historyFigure([{ epoch: 1, loss: 2, accuracy: 0.3 }]).data.length; // 2
+ * ```
+ */
+export function historyFigure(history: EpochRecord[], title = 'Training history'): Figure {
+  if (!Array.isArray(history)) throw new ArgumentError(`historyFigure: history must be an array of epoch records, got ${describe(history)}`);
+  const x = history.map((h) => h.epoch);
+  const data: Record<string, unknown>[] = [
+    { x, y: history.map((h) => h.loss), name: 'train loss', mode: 'lines+markers', xaxis: 'x', yaxis: 'y', line: { color: '#1f77b4' } },
+    { x, y: history.map((h) => h.accuracy), name: 'train accuracy', mode: 'lines+markers', xaxis: 'x2', yaxis: 'y2', line: { color: '#1f77b4' } },
+  ];
+  if (history.some((h) => h.valLoss !== undefined)) {
+    data.push(
+      { x, y: history.map((h) => h.valLoss ?? null), name: 'validation loss', mode: 'lines+markers', xaxis: 'x', yaxis: 'y', line: { color: '#ff7f0e' } },
+      { x, y: history.map((h) => h.valAccuracy ?? null), name: 'validation accuracy', mode: 'lines+markers', xaxis: 'x2', yaxis: 'y2', line: { color: '#ff7f0e' } },
+    );
+  }
+  return {
+    data,
+    layout: {
+      title: { text: title },
+      grid: { rows: 1, columns: 2, pattern: 'independent' },
+      xaxis: { title: { text: 'epoch' }, dtick: 1 },
+      yaxis: { title: { text: 'cross-entropy loss' } },
+      xaxis2: { title: { text: 'epoch' }, dtick: 1 },
+      yaxis2: { title: { text: 'accuracy' }, range: [0, 1] },
+      margin: { t: 50, b: 50 },
+    },
+  };
+}
+
+/**
+ * A confusion matrix as a heatmap (rows: true class, columns: predicted class).
+ * @param matrix - `[numClasses, numClasses]` counts.
+ * @example
+ * ```ts
+ * confusionMatrixFigure([[1, 0], [1, 1]], ['cat', 'dog']).data[0].type; // 'heatmap'
+ * ```
+ */
+export function confusionMatrixFigure(matrix: number[][], classNames: readonly string[], title = 'Confusion matrix'): Figure {
+  checkSquare('confusionMatrixFigure', matrix, classNames);
+  return {
+    data: [
+      {
+        type: 'heatmap',
+        z: matrix,
+        x: [...classNames],
+        y: [...classNames],
+        colorscale: 'Blues',
+        text: matrix.map((row) => row.map(String)),
+        texttemplate: '%{text}',
+        hovertemplate: 'true %{y}, predicted %{x}: %{z}<extra></extra>',
+      },
+    ],
+    layout: {
+      title: { text: title },
+      xaxis: { title: { text: 'predicted class' } },
+      yaxis: { title: { text: 'true class' }, autorange: 'reversed' },
+      margin: { l: 100, b: 100 },
+    },
+  };
+}
+
+function checkSquare(fn: string, matrix: number[][], classNames: readonly string[]): void {
+  if (!Array.isArray(matrix) || matrix.some((r) => !Array.isArray(r) || r.length !== matrix.length)) {
+    throw new ArgumentError(`${fn}: matrix must be square [numClasses, numClasses], got ${describe(matrix)}`);
+  }
+  if (classNames.length !== matrix.length) {
+    throw new ArgumentError(`${fn}: classNames has ${classNames.length} names but matrix is ${matrix.length}x${matrix.length}`);
+  }
+}
+
+/**
+ * The confusion matrix as an HTML table (renders without scripts).
+ * @example
+ * ```ts
+ * confusionMatrixTable([[1, 0], [1, 1]], ['cat', 'dog']).startsWith('<table'); // true
+ * ```
+ */
+export function confusionMatrixTable(matrix: number[][], classNames: readonly string[]): string {
+  checkSquare('confusionMatrixTable', matrix, classNames);
+  const head = `<tr><th>true \\ predicted</th>${classNames.map((c) => `<th>${escapeHtml(c)}</th>`).join('')}</tr>`;
+  const rows = matrix
+    .map((row, t) => `<tr><th>${escapeHtml(classNames[t])}</th>${row.map((v, p) => `<td style="${t === p ? 'font-weight:bold;background:#e8f0fe' : ''}">${v}</td>`).join('')}</tr>`)
+    .join('');
+  return `<table>${head}${rows}</table>`;
+}
+
+/**
+ * A bar chart.
+ * @example
+ * ```ts
+ * barFigure(['a', 'b'], [1, 2], 'counts').data[0].type; // 'bar'
+ * ```
+ */
+export function barFigure(labels: readonly string[], values: readonly number[], title: string, yTitle = ''): Figure {
+  if (labels.length !== values.length) throw new ArgumentError(`barFigure: labels has ${labels.length} entries but values has ${values.length}`);
+  return {
+    data: [{ type: 'bar', x: [...labels], y: [...values], text: values.map((v) => v.toLocaleString('en-US')), textposition: 'auto' }],
+    layout: { title: { text: title }, yaxis: { title: { text: yTitle } } },
+  };
+}
+
+/**
+ * Encodes one NHWC uint8 image as PNG, scaled up by an integer factor (nearest neighbour).
+ * @param pixels - `[n, height, width, channels]` uint8 (channels 1 or 3), row-major.
+ * @param index - which image.
+ * @returns PNG file bytes.
+ * @example
+ * ```ts
+ * imagePng(new Uint8Array(2 * 2 * 3), 1, 2, 2, 3, 0).subarray(1, 4).toString(); // 'PNG'
+ * ```
+ */
+export function imagePng(pixels: Uint8Array, n: number, height: number, width: number, channels: number, index: number, scale = 1): Buffer {
+  const fn = 'imagePng';
+  checkInteger(fn, 'index', index, 0, n - 1);
+  checkInteger(fn, 'scale', scale, 1, 16);
+  if (channels !== 1 && channels !== 3) throw new ArgumentError(`${fn}: channels must be 1 or 3, got ${describe(channels)}`);
+  if (pixels.length !== n * height * width * channels) {
+    throw new ArgumentError(`${fn}: pixels has ${pixels.length} values but [n, height, width, channels] = [${n}, ${height}, ${width}, ${channels}] needs ${n * height * width * channels}`);
+  }
+  const png = new PNG({ width: width * scale, height: height * scale });
+  const base = index * height * width * channels;
+  for (let y = 0; y < height * scale; y++) {
+    for (let x = 0; x < width * scale; x++) {
+      const src = base + (Math.floor(y / scale) * width + Math.floor(x / scale)) * channels;
+      const dst = (y * width * scale + x) * 4;
+      png.data[dst] = pixels[src];
+      png.data[dst + 1] = pixels[src + (channels === 3 ? 1 : 0)];
+      png.data[dst + 2] = pixels[src + (channels === 3 ? 2 : 0)];
+      png.data[dst + 3] = 255;
+    }
+  }
+  return PNG.sync.write(png);
+}
+
+/** One cell of {@link imageGridHtml}. */
+export interface GridItem {
+  /** Index of the image in `pixels`. */
+  index: number;
+  /** Caption under the image, e.g. the class name. */
+  caption: string;
+  /** Colour of the caption (CSS), e.g. red for a mistake. @default 'inherit' */
+  color?: string;
+}
+
+/**
+ * An image grid as HTML with PNG data URIs and captions (renders without scripts).
+ * @param pixels - `[n, height, width, channels]` uint8 NHWC.
+ * @example
+ * ```ts
+ * imageGridHtml(new Uint8Array(32 * 32 * 3), [1, 32, 32, 3], [{ index: 0, caption: 'cat' }]).includes('data:image/png;base64,'); // true
+ * ```
+ */
+export function imageGridHtml(pixels: Uint8Array, shape: [number, number, number, number], items: GridItem[], columns = 10, scale = 3): string {
+  const [n, h, w, c] = shape;
+  const cells = items
+    .map((it) => {
+      const b64 = imagePng(pixels, n, h, w, c, it.index, scale).toString('base64');
+      return `<figure style="margin:4px;text-align:center"><img src="data:image/png;base64,${b64}" width="${w * scale}" height="${h * scale}" style="image-rendering:pixelated" alt="${escapeHtml(it.caption)}"/><figcaption style="font-size:11px;color:${it.color ?? 'inherit'}">${escapeHtml(it.caption)}</figcaption></figure>`;
+    })
+    .join('');
+  return `<div style="display:grid;grid-template-columns:repeat(${columns}, max-content);gap:2px">${cells}</div>`;
+}
+
+/**
+ * A plain HTML table (renders without scripts).
+ * @example
+ * ```ts
+ * tableHtml(['layer', 'params'], [['conv1', 896]]); // '<table><tr><th>layer</th><th>params</th></tr><tr><td>conv1</td><td>896</td></tr></table>'
+ * ```
+ */
+export function tableHtml(headers: readonly string[], rows: ReadonlyArray<ReadonlyArray<string | number>>): string {
+  const cell = (v: string | number, tag: string) => `<${tag}>${escapeHtml(typeof v === 'number' ? v.toLocaleString('en-US') : v)}</${tag}>`;
+  return `<table><tr>${headers.map((h) => cell(h, 'th')).join('')}</tr>${rows.map((r) => `<tr>${r.map((v) => cell(v, 'td')).join('')}</tr>`).join('')}</table>`;
+}

@@ -1,0 +1,27 @@
+/**
+ * Quick mode: `COURSE_QUICK=1` makes notebooks and the main job run on a small
+ * slice with one epoch, for tests and CI. Without it they run the real lesson.
+ */
+
+/**
+ * Whether quick mode is on (`COURSE_QUICK` is `1`, `true` or `yes`).
+ * @example
+ * ```ts
+ * process.env.COURSE_QUICK = '1';
+ * quickMode(); // true
+ * ```
+ */
+export function quickMode(): boolean {
+  return /^(1|true|yes)$/i.test(process.env.COURSE_QUICK ?? '');
+}
+
+/**
+ * Picks the full value, or the quick one in quick mode.
+ * @example
+ * ```ts
+ * quick(10, 1); // 10 normally, 1 with COURSE_QUICK=1
+ * ```
+ */
+export function quick<T>(full: T, quickValue: T): T {
+  return quickMode() ? quickValue : full;
+}

@@ -1,0 +1,332 @@
+/**
+ * The training loop for image classifiers: seeded minibatches built from uint8
+ * NHWC pixels, one optimizer step per minibatch (`model.trainOnBatch`),
+ * progress in the terminal or a live chart in a notebook, history, evaluation,
+ * and a clear stop on a non-finite loss. The standard loop of Goodfellow,
+ * Bengio & Courville, "Deep Learning", §8.1.3 (minibatch SGD).
+ */
+import * as tf from '@tensorflow/tfjs';
+import { SingleBar } from 'cli-progress';
+import { ArgumentError, NonFiniteLossError, checkInteger, describe } from '../errors';
+import { confusionMatrix } from '../metrics';
+import { outputActivation } from '../models/cnn';
+import { inNotebook, liveOutput, escapeHtml } from '../notebook';
+import { historyFigure, type EpochRecord } from '../plot/charts';
+import { figureHtml, loadPlotly, plotlyLoaded } from '../plot/plotly';
+import { shuffledIndices } from '../random';
+
+export type { EpochRecord } from '../plot/charts';
+
+/** Labelled images: `pixels` `[n, height, width, channels]` uint8 NHWC, `labels` `[n]` int32 class indices. */
+export interface LabeledImages {
+  n: number;
+  pixels: Uint8Array;
+  labels: Int32Array;
+}
+
+/** How training reports progress. */
+export type ProgressMode = 'auto' | 'bar' | 'lines' | 'notebook' | 'none';
+
+/** Options of {@link trainClassifier}. */
+export interface TrainOptions {
+  /** Passes over the training set. @default 10 */
+  epochs?: number;
+  /** Images per minibatch; the last minibatch of an epoch may be smaller. @default 32 */
+  batchSize?: number;
+  /** Seed of the per-epoch shuffles (epoch e uses seed + e). @default 0 */
+  seed?: number;
+  /** Evaluated after each epoch (e.g. the test set, as in the TensorFlow tutorial). */
+  validation?: LabeledImages;
+  /**
+   * 'bar': a progress bar on stderr (cli-progress); 'lines': one line per epoch
+   * on stderr; 'notebook': a live loss/accuracy chart updated in place;
+   * 'none'; 'auto': notebook in a tslab kernel, bar when stderr is a terminal,
+   * else lines. @default 'auto'
+   */
+  progress?: ProgressMode;
+  /** Called after each epoch with its record. */
+  onEpochEnd?: (record: EpochRecord) => void;
+}
+
+/** What {@link trainClassifier} returns. */
+export interface TrainResult {
+  /** One record per completed epoch. */
+  history: EpochRecord[];
+  /** Wall time of the optimizer steps (excludes validation), in seconds. */
+  trainSeconds: number;
+  /** Training throughput, images/s (images seen / trainSeconds). */
+  imagesPerSecond: number;
+}
+
+/** Image size `[height, width, channels]` the model expects. */
+export function inputImageShape(model: tf.LayersModel): [number, number, number] {
+  const shape = model.inputs[0].shape;
+  if (shape.length !== 4 || shape.slice(1).some((d) => d == null)) {
+    throw new ArgumentError(`inputImageShape: the model's input must be [batch, height, width, channels] (NHWC), got [${shape.join(', ')}]`);
+  }
+  return [shape[1]!, shape[2]!, shape[3]!];
+}
+
+function checkImages(fn: string, arg: string, data: LabeledImages, hwc: [number, number, number]): void {
+  if (data == null || !(data.pixels instanceof Uint8Array) || !(data.labels instanceof Int32Array)) {
+    throw new ArgumentError(`${fn}: ${arg} must be { n, pixels: Uint8Array, labels: Int32Array }, got ${describe(data)}`);
+  }
+  const per = hwc[0] * hwc[1] * hwc[2];
+  if (data.pixels.length !== data.n * per) {
+    throw new ArgumentError(
+      `${fn}: ${arg}.pixels has ${data.pixels.length} values but n = ${data.n} images of [${hwc.join(', ')}] (NHWC, as the model's input) need ${data.n * per}`,
+    );
+  }
+  if (data.labels.length !== data.n) throw new ArgumentError(`${fn}: ${arg}.labels has ${data.labels.length} entries but n = ${data.n}`);
+}
+
+/**
+ * Builds one minibatch: images `indices[start..end)` as float32 in [0, 1]
+ * (pixel / 255) and their labels.
+ * @returns `x` `[end-start, height, width, channels]` float32, `y` `[end-start]` float32
+ *   holding the integer class indices (TF.js's sparse cross-entropy floors float labels).
+ * @example
+ * ```ts
+ * const { x, y } = makeBatch({ n: 1, pixels: new Uint8Array([255, 0, 51]), labels: new Int32Array([2]) }, [1, 1, 3], [0], 0, 1);
+ * x.dataSync(); // Float32Array [1, 0, 0.2]
+ * ```
+ */
+export function makeBatch(data: LabeledImages, hwc: [number, number, number], indices: ArrayLike<number>, start: number, end: number): { x: tf.Tensor4D; y: tf.Tensor1D } {
+  const per = hwc[0] * hwc[1] * hwc[2];
+  const size = end - start;
+  const xs = new Float32Array(size * per);
+  const ys = new Float32Array(size); // class indices as float32, as TF.js's sparse cross-entropy expects
+  for (let k = 0; k < size; k++) {
+    const i = indices[start + k];
+    const src = data.pixels.subarray(i * per, (i + 1) * per);
+    const off = k * per;
+    for (let p = 0; p < per; p++) xs[off + p] = src[p] / 255; // float division: never integer
+    ys[k] = data.labels[i];
+  }
+  return { x: tf.tensor4d(xs, [size, hwc[0], hwc[1], hwc[2]]), y: tf.tensor1d(ys, 'float32') };
+}
+
+/** Result of {@link evaluateClassifier}. */
+export interface Evaluation {
+  /** Mean sparse categorical cross-entropy (natural log). */
+  loss: number;
+  /** Fraction of correct predictions, in [0, 1]. */
+  accuracy: number;
+  /** `[n]` predicted class indices (argmax of the outputs). */
+  predictions: Int32Array;
+  /** `[n, numClasses]` float32 class probabilities, row-major. */
+  probabilities: Float32Array;
+  /** `[numClasses, numClasses]` counts, rows true class, columns predicted. */
+  confusion: number[][];
+}
+
+/**
+ * Evaluates a classifier on labelled images in minibatches (no tensors leak).
+ * Outputs are treated as probabilities when the last layer is a softmax, else
+ * as logits (softmax applied here).
+ * @example
+ * ```ts
+ * const ev = evaluateClassifier(model, data.test);
+ * ev.accuracy; // e.g. 0.57 after 10 epochs on the subset
+ * ```
+ */
+export function evaluateClassifier(model: tf.LayersModel, data: LabeledImages, batchSize = 256): Evaluation {
+  const fn = 'evaluateClassifier';
+  const hwc = inputImageShape(model);
+  checkImages(fn, 'data', data, hwc);
+  checkInteger(fn, 'batchSize', batchSize, 1);
+  if (data.n === 0) throw new ArgumentError(`${fn}: data has no images (n = 0)`);
+  const numClasses = model.outputs[0].shape[1]!;
+  const logits = outputActivation(model) !== 'softmax';
+  const probabilities = new Float32Array(data.n * numClasses);
+  const identity = Int32Array.from({ length: data.n }, (_, i) => i);
+  for (let start = 0; start < data.n; start += batchSize) {
+    const end = Math.min(start + batchSize, data.n);
+    const { x, y } = makeBatch(data, hwc, identity, start, end);
+    const p = tf.tidy(() => {
+      const out = model.predict(x) as tf.Tensor2D; // [batch, numClasses]
+      return logits ? tf.softmax(out) : out;
+    });
+    probabilities.set(p.dataSync() as Float32Array, start * numClasses);
+    tf.dispose([x, y, p]);
+  }
+  const predictions = new Int32Array(data.n);
+  let lossSum = 0;
+  let correct = 0;
+  for (let i = 0; i < data.n; i++) {
+    let best = 0;
+    for (let c = 1; c < numClasses; c++) if (probabilities[i * numClasses + c] > probabilities[i * numClasses + best]) best = c;
+    predictions[i] = best;
+    if (best === data.labels[i]) correct++;
+    // Same clipping as Keras/TF.js: probabilities in [1e-7, 1 - 1e-7].
+    lossSum -= Math.log(Math.min(Math.max(probabilities[i * numClasses + data.labels[i]], 1e-7), 1 - 1e-7));
+  }
+  return {
+    loss: lossSum / data.n,
+    accuracy: correct / data.n,
+    predictions,
+    probabilities,
+    confusion: confusionMatrix(data.labels, predictions, numClasses),
+  };
+}
+
+interface Reporter {
+  epochStart(epoch: number, batches: number): void;
+  batch(epoch: number, batch: number, loss: number, accuracy: number, imagesPerSecond: number): void;
+  epochEnd(record: EpochRecord, history: EpochRecord[], seconds: number, imagesPerSecond: number): void;
+  stop(): void;
+}
+
+function pickMode(mode: ProgressMode): ProgressMode {
+  if (mode !== 'auto') return mode;
+  if (inNotebook()) return 'notebook';
+  return process.stderr.isTTY ? 'bar' : 'lines';
+}
+
+function fmt(r: EpochRecord): string {
+  const val = r.valLoss === undefined ? '' : ` | val loss ${r.valLoss.toFixed(4)} | val acc ${r.valAccuracy!.toFixed(4)}`;
+  return `loss ${r.loss.toFixed(4)} | acc ${r.accuracy.toFixed(4)}${val}`;
+}
+
+function makeReporter(mode: ProgressMode, epochs: number): Reporter {
+  const noop = () => undefined;
+  if (mode === 'none') return { epochStart: noop, batch: noop, epochEnd: noop, stop: noop };
+  if (mode === 'lines') {
+    return {
+      epochStart: noop,
+      batch: noop,
+      epochEnd: (r, _h, s, ips) => console.error(`epoch ${r.epoch}/${epochs} | ${fmt(r)} | ${s.toFixed(1)} s | ${Math.round(ips)} img/s`),
+      stop: noop,
+    };
+  }
+  if (mode === 'bar') {
+    const bar = new SingleBar({
+      format: 'epoch {ep}/{epochs} [{bar}] {value}/{total} | loss {loss} | acc {acc} | {ips} img/s | ETA {eta}s',
+      stream: process.stderr,
+      hideCursor: true,
+      clearOnComplete: true,
+    });
+    return {
+      epochStart: (epoch, batches) => bar.start(batches, 0, { ep: epoch, epochs, loss: '-', acc: '-', ips: '-' }),
+      batch: (_e, b, loss, acc, ips) => bar.update(b, { loss: loss.toFixed(4), acc: acc.toFixed(4), ips: Math.round(ips) }),
+      epochEnd: (r, _h, s, ips) => {
+        bar.stop();
+        console.error(`epoch ${r.epoch}/${epochs} | ${fmt(r)} | ${s.toFixed(1)} s | ${Math.round(ips)} img/s`);
+      },
+      stop: () => bar.stop(),
+    };
+  }
+  // notebook: one output, updated in place: a progress line and the live chart.
+  if (!plotlyLoaded()) loadPlotly();
+  const out = liveOutput();
+  let batches = 1;
+  let last = 0;
+  let live: EpochRecord[] = [];
+  const render = (status: string) =>
+    out.update({ html: `<div style="font-family:monospace">${escapeHtml(status)}</div>${figureHtml(historyFigure(live, 'Training (live)'), { height: 320 })}`, text: status });
+  return {
+    epochStart: (_e, n) => {
+      batches = n;
+    },
+    batch: (epoch, b, loss, acc, ips) => {
+      const now = Date.now();
+      if (now - last < 1000 && b < batches) return; // at most one redraw per second
+      last = now;
+      const partial: EpochRecord = { epoch: epoch - 1 + b / batches, loss, accuracy: acc };
+      live = [...live.filter((r) => Number.isInteger(r.epoch)), partial];
+      const pct = Math.round((100 * b) / batches);
+      render(`epoch ${epoch}/${epochs}: ${pct}% (${b}/${batches} minibatches) | loss ${loss.toFixed(4)} | acc ${acc.toFixed(4)} | ${Math.round(ips)} img/s`);
+    },
+    epochEnd: (r, history, s, ips) => {
+      live = [...history];
+      render(`epoch ${r.epoch}/${epochs} done in ${s.toFixed(1)} s (${Math.round(ips)} img/s) | ${fmt(r)}`);
+    },
+    stop: noop,
+  };
+}
+
+/**
+ * Trains a compiled classifier (see `compileClassifier`) with minibatch
+ * gradient descent: each epoch shuffles the training set (seeded), runs one
+ * optimizer step per minibatch, and evaluates on `options.validation`.
+ * Epoch loss and accuracy are means over minibatches weighted by their size,
+ * so the last partial minibatch counts for what it holds.
+ *
+ * @param model - a compiled `tf.LayersModel` with input `[batch, height, width, channels]`.
+ * @param train - training images (`pixels` `[n, height, width, channels]` uint8 NHWC, `labels` `[n]` int32).
+ * @throws {ArgumentError} on bad options or data whose size does not match the model's input.
+ * @throws {NonFiniteLossError} when a minibatch's loss is NaN or infinite (the
+ *   message names the epoch and minibatch); no tensors are left behind.
+ * @example
+ * ```ts
+ * const { history } = await trainClassifier(model, data.train, { epochs: 1, validation: data.test });
+ * history.length; // 1
+ * ```
+ */
+export async function trainClassifier(model: tf.LayersModel, train: LabeledImages, options: TrainOptions = {}): Promise<TrainResult> {
+  const fn = 'trainClassifier';
+  const epochs = checkInteger(fn, 'options.epochs', options.epochs ?? 10, 1);
+  const batchSize = checkInteger(fn, 'options.batchSize', options.batchSize ?? 32, 1);
+  const seed = checkInteger(fn, 'options.seed', options.seed ?? 0, 0);
+  const modes: ProgressMode[] = ['auto', 'bar', 'lines', 'notebook', 'none'];
+  if (!modes.includes(options.progress ?? 'auto')) {
+    throw new ArgumentError(`${fn}: options.progress must be one of ${modes.join(', ')}, got ${describe(options.progress)}`);
+  }
+  if (!model.optimizer) throw new ArgumentError(`${fn}: the model is not compiled; call compileClassifier(model) first`);
+  const hwc = inputImageShape(model);
+  checkImages(fn, 'train', train, hwc);
+  if (train.n === 0) throw new ArgumentError(`${fn}: train has no images (n = 0)`);
+  if (options.validation) checkImages(fn, 'options.validation', options.validation, hwc);
+
+  const reporter = makeReporter(pickMode(options.progress ?? 'auto'), epochs);
+  const history: EpochRecord[] = [];
+  let trainSeconds = 0;
+  const batches = Math.ceil(train.n / batchSize);
+  try {
+    for (let epoch = 1; epoch <= epochs; epoch++) {
+      const order = shuffledIndices(train.n, (seed + epoch) >>> 0);
+      reporter.epochStart(epoch, batches);
+      let lossSum = 0;
+      let accSum = 0;
+      let seen = 0;
+      const t0 = performance.now();
+      for (let b = 0; b < batches; b++) {
+        const start = b * batchSize;
+        const end = Math.min(start + batchSize, train.n);
+        const { x, y } = makeBatch(train, hwc, order, start, end);
+        let values: number | number[];
+        try {
+          values = await model.trainOnBatch(x, y);
+        } finally {
+          tf.dispose([x, y]);
+        }
+        const [loss, acc] = Array.isArray(values) ? values : [values, NaN];
+        if (!Number.isFinite(loss)) {
+          throw new NonFiniteLossError(
+            `${fn}: the loss became ${loss} at epoch ${epoch}, minibatch ${b + 1} of ${batches}; training stopped. ` +
+              `Common causes: a learning rate too high, inputs not scaled to [0, 1], or labels outside [0, numClasses).`,
+          );
+        }
+        lossSum += loss * (end - start);
+        accSum += acc * (end - start);
+        seen += end - start;
+        const elapsed = (performance.now() - t0) / 1000;
+        reporter.batch(epoch, b + 1, lossSum / seen, accSum / seen, seen / elapsed);
+      }
+      const seconds = (performance.now() - t0) / 1000;
+      trainSeconds += seconds;
+      const record: EpochRecord = { epoch, loss: lossSum / seen, accuracy: accSum / seen };
+      if (options.validation && options.validation.n > 0) {
+        const ev = evaluateClassifier(model, options.validation);
+        record.valLoss = ev.loss;
+        record.valAccuracy = ev.accuracy;
+      }
+      history.push(record);
+      reporter.epochEnd(record, history, seconds, seen / seconds);
+      options.onEpochEnd?.(record);
+    }
+  } finally {
+    reporter.stop();
+  }
+  return { history, trainSeconds, imagesPerSecond: (train.n * epochs) / trainSeconds };
+}

@@ -1,0 +1,48 @@
+/**
+ * Test helper: turns a tslab notebook's code cells into a plain CommonJS
+ * module (the way tslab compiles cells: TypeScript → CommonJS), so the tests
+ * can run a notebook's code with `node`, without a kernel.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as ts from 'typescript';
+
+export const ROOT = path.resolve(__dirname, '..', '..');
+export const SUBSET = path.resolve(ROOT, '..', 'shared', 'data', 'cifar10-subset', 'cifar-10-binary.tar.gz');
+
+interface Cell {
+  cell_type: string;
+  source: string | string[];
+}
+
+/** Code cells of a notebook, as source strings. */
+export function codeCells(notebook: string): string[] {
+  const nb = JSON.parse(fs.readFileSync(notebook, 'utf8')) as { cells: Cell[] };
+  return nb.cells.filter((c) => c.cell_type === 'code').map((c) => (Array.isArray(c.source) ? c.source.join('') : c.source));
+}
+
+/**
+ * TypeScript source of a module running all code cells in order: `import`
+ * lines are hoisted, the rest runs inside one async function (cells use
+ * top-level await, as tslab allows).
+ */
+export function notebookToTypeScript(notebook: string): string {
+  const imports: string[] = [];
+  const body: string[] = [];
+  codeCells(notebook).forEach((src, i) => {
+    body.push(`// ---- code cell ${i + 1} ----`);
+    for (const line of src.split('\n')) (/^import\s/.test(line) ? imports : body).push(line);
+  });
+  return `${imports.join('\n')}\n\nasync function main(): Promise<void> {\n${body.join('\n')}\n}\n\nmain().catch((e) => {\n  console.error(e);\n  process.exit(1);\n});\n`;
+}
+
+/** Writes the notebook as a CommonJS .js module beside it (hidden name) and returns its path. */
+export function writeNotebookModule(notebook: string): string {
+  const source = notebookToTypeScript(notebook);
+  const out = ts.transpileModule(source, {
+    compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true },
+  });
+  const file = path.join(path.dirname(notebook), `.${path.basename(notebook, '.ipynb')}.module.js`);
+  fs.writeFileSync(file, out.outputText);
+  return file;
+}

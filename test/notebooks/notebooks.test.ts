@@ -1,0 +1,72 @@
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as ts from 'typescript';
+import { describe, expect, it } from 'vitest';
+import { ROOT, SUBSET, notebookToTypeScript, writeNotebookModule } from '../helpers/notebook';
+
+const NOTEBOOKS = fs
+  .readdirSync(path.join(ROOT, 'notebooks'))
+  .filter((f) => f.endsWith('.ipynb'))
+  .map((f) => path.join(ROOT, 'notebooks', f));
+const haveSubset = fs.existsSync(SUBSET);
+const quickEnv = { ...process.env, COURSE_QUICK: '1', DL_COURSE_CIFAR10: SUBSET };
+
+function hasJupyter(): boolean {
+  const r = spawnSync('/usr/bin/python3', ['-c', 'import nbclient, nbformat, jupyter_client'], { encoding: 'utf8' });
+  return r.status === 0 && fs.existsSync(path.join(ROOT, '.jupyter', 'share', 'jupyter', 'kernels', 'tslab', 'kernel.json'));
+}
+// In CI a missing Jupyter is a failure, not a skip.
+const requireKernel = process.env.CI === 'true' || process.env.REQUIRE_JUPYTER === '1';
+
+describe.each(NOTEBOOKS)('notebook %s', (notebook) => {
+  it('type-checks under the project strict tsconfig', () => {
+    const check = path.join(path.dirname(notebook), `.${path.basename(notebook, '.ipynb')}.check.ts`);
+    fs.writeFileSync(check, `${notebookToTypeScript(notebook)}\nexport {};\n`);
+    try {
+      const config = ts.readConfigFile(path.join(ROOT, 'tsconfig.json'), ts.sys.readFile).config;
+      const { options } = ts.parseJsonConfigFileContent(config, ts.sys, ROOT);
+      const program = ts.createProgram([check], { ...options, noEmit: true, strict: true });
+      const diagnostics = ts.getPreEmitDiagnostics(program).filter((d) => d.file?.fileName === check || !d.file);
+      const text = diagnostics.map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n') + (d.file && d.start !== undefined ? ` (line ${d.file.getLineAndCharacterOfPosition(d.start).line + 1})` : ''));
+      expect(text).toEqual([]);
+    } finally {
+      fs.rmSync(check, { force: true });
+    }
+  });
+
+  it.skipIf(!haveSubset)('runs top to bottom as a plain module in quick mode', () => {
+    const file = writeNotebookModule(notebook);
+    try {
+      const r = spawnSync(process.execPath, [file], { cwd: path.dirname(notebook), env: quickEnv, encoding: 'utf8', timeout: 600_000 });
+      if (r.status !== 0) console.error(r.stdout, r.stderr);
+      expect(r.status).toBe(0);
+      if (notebook.includes('05-')) {
+        expect(r.stdout).toContain('1000 training images, 500 test images');
+        const acc = Number(/test accuracy: ([\d.]+)%/.exec(r.stdout)?.[1]);
+        expect(acc).toBeGreaterThan(15); // chance is 10%; one epoch on 1,000 images gets well above it
+        expect(r.stdout).toContain('same predictions: true');
+        expect(r.stdout).toContain('softmax would be applied twice');
+      }
+    } finally {
+      fs.rmSync(file, { force: true });
+    }
+  });
+
+  it.skipIf(!haveSubset || (!requireKernel && !hasJupyter()))('runs top to bottom in a real tslab Jupyter kernel', () => {
+    const out = path.join(ROOT, 'runs', 'executed-notebooks');
+    const r = spawnSync('/usr/bin/python3', [path.join(ROOT, 'scripts', 'run_notebook.py'), notebook, '--out', out], {
+      cwd: ROOT,
+      env: { ...quickEnv, JUPYTER_PATH: path.join(ROOT, '.jupyter', 'share', 'jupyter') },
+      encoding: 'utf8',
+      timeout: 900_000,
+    });
+    if (r.status !== 0) console.error(r.stdout, r.stderr);
+    expect(r.status, r.stderr).toBe(0);
+    // The executed notebook has outputs and no error output.
+    const executed = JSON.parse(fs.readFileSync(path.join(out, path.basename(notebook)), 'utf8')) as { cells: { outputs?: { output_type: string }[] }[] };
+    const outputs = executed.cells.flatMap((c) => c.outputs ?? []);
+    expect(outputs.length).toBeGreaterThan(5);
+    expect(outputs.filter((o) => o.output_type === 'error')).toEqual([]);
+  });
+});
