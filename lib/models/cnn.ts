@@ -112,18 +112,42 @@ export function compileClassifier(model: tf.LayersModel, options: CompileOptions
         `its outputs are logits. Pass fromLogits: true or end the model with a softmax.`,
     );
   }
+  // TF.js accepts integer ("sparse") targets only for its own
+  // sparseCategoricalCrossentropy, which takes probabilities. A model that
+  // outputs logits therefore trains on one-hot targets (see usesOneHotLabels).
+  if (fromLogits) oneHotModels.add(model);
+  else oneHotModels.delete(model);
   model.compile({
     optimizer: tf.train.adam(learningRate),
     loss: fromLogits
-      ? (yTrue: tf.Tensor, yPred: tf.Tensor) =>
-          tf.tidy(() => tf.losses.softmaxCrossEntropy(tf.oneHot(tf.cast(tf.reshape(yTrue, [-1]), 'int32'), yPred.shape[1]!), yPred))
+      ? (yTrue: tf.Tensor, yPred: tf.Tensor) => tf.losses.softmaxCrossEntropy(yTrue, yPred) // yTrue [batch, numClasses] one-hot
       : 'sparseCategoricalCrossentropy',
-    // argmax is the same for logits and probabilities: one metric serves both.
-    metrics: [sparseAccuracy],
+    metrics: [fromLogits ? oneHotAccuracy : sparseAccuracy],
   });
   return model;
 }
 
+const oneHotModels = new WeakSet<tf.LayersModel>();
+
+/**
+ * Whether {@link compileClassifier} set the model up for one-hot targets
+ * `[batch, numClasses]` (models that output logits) rather than class indices
+ * `[batch]`. `trainClassifier` builds its minibatches accordingly.
+ * @example
+ * ```ts
+ * usesOneHotLabels(compileClassifier(buildCifar10Cnn())); // false
+ * ```
+ */
+export function usesOneHotLabels(model: tf.LayersModel): boolean {
+  return oneHotModels.has(model);
+}
+
+// Accuracy with one-hot targets: argmax of the targets vs argmax of the outputs.
+function oneHotAccuracy(yTrue: tf.Tensor, yPred: tf.Tensor): tf.Tensor {
+  return tf.tidy(() => tf.mean(tf.cast(tf.equal(tf.argMax(yTrue, -1), tf.argMax(yPred, -1)), 'float32')));
+}
+
+// Accuracy with class-index targets; argmax is the same for logits and probabilities.
 function sparseAccuracy(yTrue: tf.Tensor, yPred: tf.Tensor): tf.Tensor {
   return tf.tidy(() => tf.mean(tf.cast(tf.equal(tf.cast(tf.reshape(yTrue, [-1]), 'int32'), tf.argMax(yPred, -1)), 'float32')));
 }

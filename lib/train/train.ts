@@ -9,7 +9,7 @@ import * as tf from '@tensorflow/tfjs';
 import { SingleBar } from 'cli-progress';
 import { ArgumentError, NonFiniteLossError, checkInteger, describe } from '../errors';
 import { confusionMatrix } from '../metrics';
-import { outputActivation } from '../models/cnn';
+import { outputActivation, usesOneHotLabels } from '../models/cnn';
 import { inNotebook, liveOutput, escapeHtml } from '../notebook';
 import { historyFigure, type EpochRecord } from '../plot/charts';
 import { figureHtml, loadPlotly, plotlyLoaded } from '../plot/plotly';
@@ -83,15 +83,24 @@ function checkImages(fn: string, arg: string, data: LabeledImages, hwc: [number,
 /**
  * Builds one minibatch: images `indices[start..end)` as float32 in [0, 1]
  * (pixel / 255) and their labels.
- * @returns `x` `[end-start, height, width, channels]` float32, `y` `[end-start]` float32
- *   holding the integer class indices (TF.js's sparse cross-entropy floors float labels).
+ * @param oneHotClasses - 0 for class-index targets, else the number of classes for one-hot targets. @default 0
+ * @returns `x` `[end-start, height, width, channels]` float32; `y` `[end-start]` float32
+ *   holding the integer class indices (TF.js's sparse cross-entropy floors float
+ *   labels), or `[end-start, numClasses]` float32 one-hot rows.
  * @example
  * ```ts
  * const { x, y } = makeBatch({ n: 1, pixels: new Uint8Array([255, 0, 51]), labels: new Int32Array([2]) }, [1, 1, 3], [0], 0, 1);
  * x.dataSync(); // Float32Array [1, 0, 0.2]
  * ```
  */
-export function makeBatch(data: LabeledImages, hwc: [number, number, number], indices: ArrayLike<number>, start: number, end: number): { x: tf.Tensor4D; y: tf.Tensor1D } {
+export function makeBatch(
+  data: LabeledImages,
+  hwc: [number, number, number],
+  indices: ArrayLike<number>,
+  start: number,
+  end: number,
+  oneHotClasses = 0,
+): { x: tf.Tensor4D; y: tf.Tensor1D | tf.Tensor2D } {
   const per = hwc[0] * hwc[1] * hwc[2];
   const size = end - start;
   const xs = new Float32Array(size * per);
@@ -103,7 +112,20 @@ export function makeBatch(data: LabeledImages, hwc: [number, number, number], in
     for (let p = 0; p < per; p++) xs[off + p] = src[p] / 255; // float division: never integer
     ys[k] = data.labels[i];
   }
-  return { x: tf.tensor4d(xs, [size, hwc[0], hwc[1], hwc[2]]), y: tf.tensor1d(ys, 'float32') };
+  const x = tf.tensor4d(xs, [size, hwc[0], hwc[1], hwc[2]]);
+  if (oneHotClasses === 0) return { x, y: tf.tensor1d(ys, 'float32') };
+  const oneHot = new Float32Array(size * oneHotClasses); // [size, numClasses]
+  for (let k = 0; k < size; k++) oneHot[k * oneHotClasses + ys[k]] = 1;
+  return { x, y: tf.tensor2d(oneHot, [size, oneHotClasses]) };
+}
+
+/** Name of the first model weight holding NaN or ±Infinity, or undefined when all are finite. */
+export function nonFiniteWeight(model: tf.LayersModel): string | undefined {
+  for (const w of model.weights) {
+    const ok = tf.tidy(() => tf.all(tf.isFinite(w.read())).dataSync()[0] === 1);
+    if (!ok) return w.name;
+  }
+  return undefined;
 }
 
 /** Result of {@link evaluateClassifier}. */
@@ -256,7 +278,8 @@ function makeReporter(mode: ProgressMode, epochs: number): Reporter {
  * @param train - training images (`pixels` `[n, height, width, channels]` uint8 NHWC, `labels` `[n]` int32).
  * @throws {ArgumentError} on bad options or data whose size does not match the model's input.
  * @throws {NonFiniteLossError} when a minibatch's loss is NaN or infinite (the
- *   message names the epoch and minibatch); no tensors are left behind.
+ *   message names the epoch and minibatch), or a weight is after an epoch;
+ *   no tensors are left behind.
  * @example
  * ```ts
  * const { history } = await trainClassifier(model, data.train, { epochs: 1, validation: data.test });
@@ -278,6 +301,7 @@ export async function trainClassifier(model: tf.LayersModel, train: LabeledImage
   if (train.n === 0) throw new ArgumentError(`${fn}: train has no images (n = 0)`);
   if (options.validation) checkImages(fn, 'options.validation', options.validation, hwc);
 
+  const oneHotClasses = usesOneHotLabels(model) ? model.outputs[0].shape[1]! : 0;
   const reporter = makeReporter(pickMode(options.progress ?? 'auto'), epochs);
   const history: EpochRecord[] = [];
   let trainSeconds = 0;
@@ -293,7 +317,7 @@ export async function trainClassifier(model: tf.LayersModel, train: LabeledImage
       for (let b = 0; b < batches; b++) {
         const start = b * batchSize;
         const end = Math.min(start + batchSize, train.n);
-        const { x, y } = makeBatch(train, hwc, order, start, end);
+        const { x, y } = makeBatch(train, hwc, order, start, end, oneHotClasses);
         let values: number | number[];
         try {
           values = await model.trainOnBatch(x, y);
@@ -315,6 +339,15 @@ export async function trainClassifier(model: tf.LayersModel, train: LabeledImage
       }
       const seconds = (performance.now() - t0) / 1000;
       trainSeconds += seconds;
+      // Some kernels (XNNPACK's softmax on wasm) turn NaN logits into a finite
+      // loss, so the weights are checked too, once per epoch.
+      const bad = nonFiniteWeight(model);
+      if (bad) {
+        throw new NonFiniteLossError(
+          `${fn}: weight '${bad}' holds NaN or Infinity after epoch ${epoch}; training stopped. ` +
+            `Common causes: a learning rate too high, or inputs not scaled to [0, 1].`,
+        );
+      }
       const record: EpochRecord = { epoch, loss: lossSum / seen, accuracy: accSum / seen };
       if (options.validation && options.validation.n > 0) {
         const ev = evaluateClassifier(model, options.validation);
