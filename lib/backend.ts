@@ -8,6 +8,7 @@ import * as tf from '@tensorflow/tfjs';
 import { createRequire } from 'node:module';
 import { ArgumentError, describe } from './errors';
 import { registerFastConvGradients } from './kernels/conv2d_grad';
+import { registerFastWasmTrainingKernels } from './kernels/wasm_training';
 
 /** Environment variable that picks the backend when `initBackend` gets no option. */
 export const BACKEND_ENV_VAR = 'DL_COURSE_BACKEND';
@@ -144,6 +145,7 @@ async function tryCandidate(c: Candidate, versions: Record<string, string>): Pro
       return { candidate: c.pkg, why: isNotFound(err, c.pkg) ? 'not installed' : 'failed to load', message: firstLines(err) };
     }
     registerFastConvGradients();
+    registerFastWasmTrainingKernels();
     try {
       if (!(await tf.setBackend('wasm'))) {
         return { candidate: c.pkg, why: 'failed to load', message: "tf.setBackend('wasm') returned false (TF.js printed the cause above)" };
@@ -168,7 +170,8 @@ async function tryCandidate(c: Candidate, versions: Record<string, string>): Pro
  * `tensorflow`, when installed and loadable), `@tensorflow/tfjs-backend-wasm`
  * (`wasm`), plain JavaScript (`cpu`). For `wasm` and `cpu` it registers the
  * course's fast convolution gradients (lib/kernels/conv2d_grad.ts), without
- * which `wasm` cannot train a CNN and `cpu` trains it at ~1 image/s.
+ * which `wasm` cannot train a CNN and `cpu` trains it at ~1 image/s, and for
+ * `wasm` also faster BatchMatMul / MaxPoolGrad / Sum (lib/kernels/wasm_training.ts).
  *
  * `options.backend`, else the environment variable `DL_COURSE_BACKEND`
  * (`tensorflow` | `wasm` | `cpu`; empty = unset), restricts the choice to that

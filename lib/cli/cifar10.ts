@@ -136,7 +136,7 @@ async function main(argv: string[]): Promise<number> {
   writeHtmlReport(path.join(outDir, 'report.html'), `CIFAR-10 CNN: test accuracy ${(ev.accuracy * 100).toFixed(1)}%`, [
     {
       heading: 'Run',
-      html: `<p>${train.n} training / ${test.n} test images, ${epochs} epochs, batch ${batchSize}, Adam learning rate ${learningRate}, backend <code>${report.backend}</code>, ${Math.round(result.imagesPerSecond)} training images/s (${result.trainSeconds.toFixed(1)} s).</p>`,
+      html: `<p>${train.n} training / ${test.n} test images, ${epochs} epoch${epochs === 1 ? "" : "s"}, minibatch ${batchSize}, Adam learning rate ${learningRate}, backend <code>${report.backend}</code>, ${Math.round(result.imagesPerSecond)} training images/s (${result.trainSeconds.toFixed(1)} s).</p>`,
     },
     { heading: 'Loss and accuracy per epoch', html: figureHtml(historyFigure(result.history)) },
     { heading: 'Confusion matrix (test set)', html: figureHtml(confusionMatrixFigure(ev.confusion, data.classNames), { height: 520 }) + confusionMatrixTable(ev.confusion, data.classNames) },

@@ -41,9 +41,20 @@ const stockKernels = new Map<string, tf.KernelConfig | undefined>();
 
 /**
  * Runs kernels of one backend directly (no engine, no tensors), remembering
- * every intermediate so that {@link KernelScope.disposeAll} frees them.
+ * every intermediate so that {@link KernelScope.disposeAll} frees them. Used by
+ * the kernels here and in lib/kernels/wasm_training.ts.
+ * @example
+ * ```ts
+ * const scope = new KernelScope(backend, 'wasm');
+ * try {
+ *   const t = scope.transpose(x, [1, 0]); // [cols, rows]
+ *   return scope.keep(scope.reshape(t, [-1])); // the kernel's output survives
+ * } finally {
+ *   scope.disposeAll(); // frees t
+ * }
+ * ```
  */
-class KernelScope {
+export class KernelScope {
   private readonly intermediates: tf.TensorInfo[] = [];
 
   constructor(
@@ -57,6 +68,11 @@ class KernelScope {
     if (config === undefined) {
       throw new Error(`conv2d_grad: kernel '${name}' is not registered for backend '${this.backendName}'`);
     }
+    return this.runConfig(config, inputs, attrs);
+  }
+
+  /** Runs a given kernel config (e.g. a stock kernel kept aside); its output is an intermediate. */
+  runConfig(config: tf.KernelConfig, inputs: tf.NamedTensorInfoMap, attrs: tf.NamedAttrMap): tf.TensorInfo {
     const out = config.kernelFunc({ inputs, backend: this.backend, attrs }) as tf.TensorInfo;
     this.intermediates.push(out);
     return out;
@@ -90,6 +106,18 @@ class KernelScope {
 
   slice(x: tf.TensorInfo, begin: number[], size: number[]): tf.TensorInfo {
     return this.run('Slice', { x }, { begin, size });
+  }
+
+  /** A new float32 tensor in the backend holding `values`; an intermediate. */
+  constant(values: Float32Array, shape: number[]): tf.TensorInfo {
+    const info: tf.TensorInfo = { dataId: this.backend.write(values, shape, 'float32'), shape, dtype: 'float32' };
+    this.intermediates.push(info);
+    return info;
+  }
+
+  /** Concatenation along `axis` (the Concat kernel takes an array of inputs). */
+  concat(xs: tf.TensorInfo[], axis: number): tf.TensorInfo {
+    return this.run('Concat', xs as unknown as tf.NamedTensorInfoMap, { axis });
   }
 
   reverse(x: tf.TensorInfo, dims: number[]): tf.TensorInfo {
@@ -303,16 +331,20 @@ for (const backendName of FAST_CONV_GRAD_BACKENDS) {
  * Source: Dumoulin & Visin 2016, "A guide to convolution arithmetic for deep
  * learning", arXiv:1603.07285, §4–5.
  *
- * @throws {Error} at gradient time, on `wasm`, for `dataFormat: 'NCHW'`; on
- *   any backend for a `dilations` attribute other than 1 (the stock kernels
- *   ignore it); the message names the kernel and the attribute.
+ * Side effect: loads `@tensorflow/tfjs-backend-wasm` (when installed), which
+ * registers the `wasm` backend (priority 2, initialised only on use).
+ *
+ * @throws nothing itself. The registered kernels throw an {Error} when a
+ *   gradient is computed on `wasm` with `dataFormat: 'NCHW'`, or on any
+ *   backend with a `dilations` attribute other than 1 (the stock kernels would
+ *   silently ignore it); the message names the kernel and the attribute.
  * @example
  * ```ts
  * registerFastConvGradients();
  * await tf.setBackend('wasm');
  * const x = tf.randomNormal([2, 8, 8, 3]) as tf.Tensor4D;
  * const w = tf.randomNormal([3, 3, 3, 4]) as tf.Tensor4D;
- * const [dx, dw] = tf.grads((a: tf.Tensor4D, b: tf.Tensor4D) => tf.conv2d(a, b, 1, 'same').sum())([x, w]);
+ * const [dx, dw] = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, 1, 'same').sum())([x, w]);
  * dx.shape; // [2, 8, 8, 3]
  * dw.shape; // [3, 3, 3, 4]
  * ```
@@ -322,8 +354,13 @@ export function registerFastConvGradients(): void {
   // initialised) and its kernels, so that ours replace the stock ones instead of
   // being replaced by them later. Done here, not at import time, so that
   // importing this module changes nothing.
-  nodeRequire('@tensorflow/tfjs-backend-wasm');
-  for (const backendName of FAST_CONV_GRAD_BACKENDS) {
+  let backends: readonly string[] = FAST_CONV_GRAD_BACKENDS;
+  try {
+    nodeRequire('@tensorflow/tfjs-backend-wasm');
+  } catch {
+    backends = ['cpu']; // no wasm package (or it cannot load): nothing to equip there
+  }
+  for (const backendName of backends) {
     for (const kernelName of FAST_CONV_GRAD_KERNELS) {
       const key = `${backendName}/${kernelName}`;
       const ours = fastKernelFuncs.get(key)!;
@@ -331,7 +368,9 @@ export function registerFastConvGradients(): void {
       if (current?.kernelFunc === ours) continue;
       if (current !== undefined || !stockKernels.has(key)) stockKernels.set(key, current);
       if (current !== undefined) tf.unregisterKernel(kernelName, backendName);
-      tf.registerKernel({ kernelName, backendName, kernelFunc: ours });
+      // Keep a stock setupFunc (wasm binds its C function there), so that the
+      // stock kernel stays callable for comparisons and fallbacks.
+      tf.registerKernel({ kernelName, backendName, kernelFunc: ours, setupFunc: stockKernels.get(key)?.setupFunc });
     }
   }
 }

@@ -74,6 +74,7 @@ export function confusionMatrixFigure(matrix: number[][], classNames: readonly s
         x: [...classNames],
         y: [...classNames],
         colorscale: 'Blues',
+        reversescale: true, // plotly's Blues runs dark to light; high counts should be dark
         text: matrix.map((row) => row.map(String)),
         texttemplate: '%{text}',
         hovertemplate: 'true %{y}, predicted %{x}: %{z}<extra></extra>',
