@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import * as ts from 'typescript';
 import { describe, expect, it } from 'vitest';
@@ -68,5 +69,23 @@ describe.each(NOTEBOOKS)('notebook %s', (notebook) => {
     const outputs = executed.cells.flatMap((c) => c.outputs ?? []);
     expect(outputs.length).toBeGreaterThan(5);
     expect(outputs.filter((o) => o.output_type === 'error')).toEqual([]);
+  });
+});
+
+describe('scripts/run_notebook.py', () => {
+  it.skipIf(!requireKernel && !hasJupyter())('fails on a failing cell, showing the cell and its error text', () => {
+    const out = fs.mkdtempSync(path.join(os.tmpdir(), 'dlc-nb-'));
+    const r = spawnSync('/usr/bin/python3', [path.join(ROOT, 'scripts', 'run_notebook.py'), path.join(ROOT, 'test', 'fixtures', 'failing-cell.ipynb'), '--out', out], {
+      cwd: ROOT,
+      env: { ...process.env, JUPYTER_PATH: path.join(ROOT, '.jupyter', 'share', 'jupyter') },
+      encoding: 'utf8',
+      timeout: 300_000,
+    });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain('failing cell: code cell 2');
+    expect(r.stderr).toContain("throw new Error('boom-42 from the second cell');");
+    expect(r.stderr).toMatch(/Error: boom-42 from the second cell/); // tslab's stderr text
+    // The executed notebook is saved even so, with the first cell's output.
+    expect(fs.readFileSync(path.join(out, 'failing-cell.ipynb'), 'utf8')).toContain('first cell ran');
   });
 });
