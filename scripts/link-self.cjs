@@ -21,4 +21,4 @@ try {
   // does not exist yet
 }
 fs.symlinkSync('..', link, 'junction');
-console.log(`linked node_modules/${name} -> ${root}`);
+console.error(`linked node_modules/${name} -> ${root}`);
