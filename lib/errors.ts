@@ -6,21 +6,25 @@
 
 /** An argument has the wrong type, shape or value. */
 export class ArgumentError extends TypeError {
+  /** Always `'ArgumentError'`, so `err.name` tells the kind after serialisation too. */
   override name = 'ArgumentError';
 }
 
 /** A file or archive does not have the structure its format requires. */
 export class DataFormatError extends Error {
+  /** Always `'DataFormatError'`, so `err.name` tells the kind after serialisation too. */
   override name = 'DataFormatError';
 }
 
 /** A download failed: HTTP status, size or checksum mismatch, interrupted transfer. */
 export class DownloadError extends Error {
+  /** Always `'DownloadError'`, so `err.name` tells the kind after serialisation too. */
   override name = 'DownloadError';
 }
 
 /** Training stopped: the loss became NaN or infinite. */
 export class NonFiniteLossError extends Error {
+  /** Always `'NonFiniteLossError'`, so `err.name` tells the kind after serialisation too. */
   override name = 'NonFiniteLossError';
 }
 
