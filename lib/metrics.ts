@@ -1,11 +1,15 @@
 /**
  * Classification metrics: accuracy and the confusion matrix, computed from
- * integer class labels (Bishop, "Pattern Recognition and Machine Learning",
+ * integer class labels, and accuracy straight from a model's outputs with
+ * labels as class indices or one-hot rows (Bishop, "Pattern Recognition and Machine Learning",
  * §1.5; the confusion matrix as in scikit-learn: rows true, columns predicted).
  */
+import * as tf from '@tensorflow/tfjs';
 import { ArgumentError, checkInteger, describe } from './errors';
+import { checkTensor, shapeText } from './mlp/check_tensor';
 
-type IntArray = ArrayLike<number>;
+/** Class indices: a plain array or a typed array (`Int32Array`, …). */
+export type IntArray = ArrayLike<number>;
 
 function checkLabels(fn: string, yTrue: IntArray, yPred: IntArray): void {
   if (yTrue == null || typeof yTrue.length !== 'number') throw new ArgumentError(`${fn}: yTrue must be an array of class indices, got ${describe(yTrue)}`);
@@ -61,4 +65,64 @@ export function confusionMatrix(yTrue: IntArray, yPred: IntArray, numClasses: nu
     m[t][p]++;
   }
   return m;
+}
+
+/** How {@link accuracyFromOutputs} read the labels. */
+export type LabelFormat = 'sparse' | 'one-hot';
+
+/**
+ * The label format, chosen from the labels' shape: `[batch]` class indices
+ * are 'sparse'; `[batch, numClasses]` rows (the outputs' shape) are 'one-hot'.
+ * @param labels - `[batch]` int32 or `[batch, numClasses]` float32.
+ * @param outputs - `[batch, numClasses]` float32.
+ * @throws {ArgumentError} when the labels fit neither format.
+ * @example
+ * ```ts
+ * labelFormat(tf.tensor1d([2], 'int32'), tf.zeros([1, 3]));  // 'sparse'
+ * labelFormat(tf.tensor2d([[0, 0, 1]]), tf.zeros([1, 3]));   // 'one-hot'
+ * ```
+ */
+export function labelFormat(labels: tf.Tensor, outputs: tf.Tensor2D): LabelFormat {
+  const fn = 'labelFormat';
+  checkTensor(fn, 'labels', labels);
+  checkTensor(fn, 'outputs', outputs, 2, '[batch, numClasses]');
+  const [batch, numClasses] = outputs.shape;
+  if (labels.rank === 1 && labels.shape[0] === batch) return 'sparse';
+  if (labels.rank === 2 && labels.shape[0] === batch && labels.shape[1] === numClasses) return 'one-hot';
+  throw new ArgumentError(
+    `${fn}: labels is ${shapeText(labels.shape)} but outputs is ${shapeText(outputs.shape)}; labels must be [batch] class indices ` +
+      `([${batch}]) or [batch, numClasses] one-hot rows ([${batch}, ${numClasses}])`,
+  );
+}
+
+/**
+ * Accuracy from a model's outputs: the predicted class of each row is its
+ * argmax (probabilities and logits have the same argmax, softmax being
+ * increasing); the true class is the label itself for sparse labels, or the
+ * argmax of the row for one-hot labels. The format is chosen from the labels'
+ * shape by {@link labelFormat} (as Keras's `'accuracy'` picks sparse or
+ * categorical accuracy).
+ * @param labels - `[batch]` int32 class indices, or `[batch, numClasses]` float32 one-hot rows.
+ * @param outputs - `[batch, numClasses]` float32 probabilities or logits.
+ * @returns accuracy in [0, 1]; `NaN` for an empty batch.
+ * @throws {ArgumentError} when the labels fit neither format.
+ * @example
+ * ```ts
+ * const outputs = tf.tensor2d([[0.1, 0.9], [0.8, 0.2], [0.3, 0.7]]);
+ * accuracyFromOutputs(tf.tensor1d([1, 0, 0], 'int32'), outputs);          // 0.6667 (2 of 3)
+ * accuracyFromOutputs(tf.tensor2d([[0, 1], [1, 0], [1, 0]]), outputs);    // 0.6667 (the same labels, one-hot)
+ * ```
+ */
+export function accuracyFromOutputs(labels: tf.Tensor1D | tf.Tensor2D, outputs: tf.Tensor2D): number {
+  const format = labelFormat(labels, outputs);
+  if (outputs.shape[0] === 0) return NaN;
+  const [yTrue, yPred] = tf.tidy(() => [
+    format === 'sparse' ? tf.cast(labels, 'int32') : tf.argMax(labels, 1), // [batch]
+    tf.argMax(outputs, 1), // [batch]
+  ]);
+  try {
+    return accuracy(yTrue.dataSync(), yPred.dataSync());
+  } finally {
+    tf.dispose([yTrue, yPred]);
+  }
 }

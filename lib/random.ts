@@ -46,3 +46,36 @@ export function shuffledIndices(n: number, seed: number): Int32Array {
   }
   return idx;
 }
+
+/**
+ * A seeded generator of standard normal numbers (mean 0, variance 1), by the
+ * Box–Muller transform (Box & Muller 1958; Knuth TAOCP vol. 2 §3.4.1 C):
+ * from two uniforms u₁ ∈ (0, 1], u₂ ∈ [0, 1), `sqrt(-2 ln u₁) · cos(2π u₂)`
+ * and `sqrt(-2 ln u₁) · sin(2π u₂)` are independent N(0, 1). Both values of a
+ * pair are used, so draws 2k and 2k+1 share the uniforms of pair k, taken
+ * from {@link seededRandom}(seed) as u₁ = 1 − rand(), u₂ = rand().
+ *
+ * @throws {ArgumentError} when `seed` is not an integer in [0, 2³² − 1].
+ * @example
+ * ```ts
+ * const normal = seededNormal(0);
+ * normal() === seededNormal(0)(); // true
+ * ```
+ */
+export function seededNormal(seed: number): () => number {
+  checkInteger('seededNormal', 'seed', seed, 0, 2 ** 32 - 1);
+  const rand = seededRandom(seed);
+  let spare: number | undefined;
+  return () => {
+    if (spare !== undefined) {
+      const v = spare;
+      spare = undefined;
+      return v;
+    }
+    const u1 = 1 - rand(); // in (0, 1]: log(u1) is finite
+    const u2 = rand();
+    const radius = Math.sqrt(-2 * Math.log(u1));
+    spare = radius * Math.sin(2 * Math.PI * u2);
+    return radius * Math.cos(2 * Math.PI * u2);
+  };
+}
