@@ -9,6 +9,8 @@
  * ```ts
  * process.env.COURSE_QUICK = '1';
  * quickMode(); // true
+ * delete process.env.COURSE_QUICK;
+ * quickMode(); // false
  * ```
  */
 export function quickMode(): boolean {
@@ -19,7 +21,10 @@ export function quickMode(): boolean {
  * Picks the full value, or the quick one in quick mode.
  * @example
  * ```ts
- * quick(10, 1); // 10 normally, 1 with COURSE_QUICK=1
+ * quick(10, 1); // 10 (COURSE_QUICK unset: the full lesson)
+ * process.env.COURSE_QUICK = '1';
+ * quick(10, 1); // 1
+ * delete process.env.COURSE_QUICK;
  * ```
  */
 export function quick<T>(full: T, quickValue: T): T {

@@ -103,8 +103,10 @@ export interface LoadCifar10Options {
  *
  * @example
  * ```ts
- * // with DL_COURSE_CACHE_DIR and XDG_CACHE_HOME unset and HOME=/home/ada:
- * defaultCacheDir(); // '/home/ada/.cache/dl-course'
+ * process.env.DL_COURSE_CACHE_DIR = '/data/dl-cache';
+ * defaultCacheDir(); // '/data/dl-cache'
+ * delete process.env.DL_COURSE_CACHE_DIR;
+ * // Unset, with XDG_CACHE_HOME unset too: ~/.cache/dl-course, e.g. '/home/ada/.cache/dl-course'.
  * ```
  */
 export function defaultCacheDir(): string {
@@ -198,7 +200,8 @@ function checkRange(fn: string, split: Cifar10Split, start: unknown, end: unknow
  * @throws {ArgumentError} when start or end is not an integer with 0 ≤ start ≤ end ≤ n.
  * @example
  * ```ts
- * const first = sliceSplit(data.train, 0, 100);
+ * const split = parseCifar10Records(new Uint8Array(200 * 3073), 'zeros.bin'); // 200 black airplanes
+ * const first = sliceSplit(split, 0, 100);
  * first.n;             // 100
  * first.pixels.length; // 307200 (100 * 32 * 32 * 3)
  * ```
@@ -222,7 +225,8 @@ export function sliceSplit(split: Cifar10Split, start: number, end: number): Cif
  * @throws {ArgumentError} when start or end is not an integer with 0 ≤ start ≤ end ≤ n.
  * @example
  * ```ts
- * const X = imagesToTensor(data.test, 0, 32);
+ * const split = parseCifar10Records(new Uint8Array(64 * 3073), 'zeros.bin');
+ * const X = imagesToTensor(split, 0, 32);
  * X.shape; // [32, 32, 32, 3]
  * X.dtype; // 'float32'
  * X.dispose();
@@ -246,7 +250,8 @@ export function imagesToTensor(split: Cifar10Split, start = 0, end: number = spl
  * @throws {ArgumentError} when start or end is not an integer with 0 ≤ start ≤ end ≤ n.
  * @example
  * ```ts
- * const y = labelsToTensor(data.test, 0, 32);
+ * const split = parseCifar10Records(new Uint8Array(64 * 3073), 'zeros.bin');
+ * const y = labelsToTensor(split, 0, 32);
  * y.shape; // [32]
  * y.dtype; // 'int32'
  * y.dispose();
@@ -274,10 +279,12 @@ export function labelsToTensor(split: Cifar10Split, start = 0, end: number = spl
  * @throws {DownloadError} when the download fails (status, size, MD5, connection).
  * @example
  * ```ts
- * const data = await loadCifar10({ source: '../shared/data/cifar10-subset/cifar-10-binary.tar.gz' });
- * data.train.n;       // 10000
- * data.test.n;        // 2000
- * data.classNames[3]; // 'cat'
+ * // Reads DL_COURSE_CIFAR10 when set, else downloads the official archive once (170 MB).
+ * const data = await loadCifar10({ trainSize: 1000, testSize: 500 });
+ * data.train.n;              // 1000
+ * data.train.pixels.length;  // 3072000 (1000 × 32 × 32 × 3, NHWC)
+ * data.test.labels.length;   // 500
+ * data.classNames[3];        // 'cat'
  * ```
  */
 export async function loadCifar10(options: LoadCifar10Options = {}): Promise<Cifar10Data> {

@@ -56,13 +56,10 @@ const FN = 'downloadFile';
  *   count or MD5 differs from what was expected.
  * @example
  * ```ts
- * const file = await downloadFile({
- *   url: 'https://www.cs.toronto.edu/~kriz/cifar-10-binary.tar.gz',
- *   dest: '/tmp/cifar10/cifar-10-binary.tar.gz',
- *   expectedSize: 170052171,
- *   md5: 'c32a1d4ab5d03f1284b67883e8d87530',
- * });
- * file; // '/tmp/cifar10/cifar-10-binary.tar.gz'
+ * // The official CIFAR-10 archive, verified, into the cache (resolves to dest):
+ * //   await downloadFile({ url: CIFAR10_URL, dest, expectedSize: CIFAR10_ARCHIVE_BYTES, md5: CIFAR10_MD5 });
+ * // Arguments are checked before any request:
+ * await downloadFile({ url: 'ftp://example.org/x.tar.gz', dest: 'x.tar.gz' }); // throws ArgumentError: must be an http: or https: URL
  * ```
  */
 export async function downloadFile(options: DownloadOptions): Promise<string> {

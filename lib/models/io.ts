@@ -15,7 +15,8 @@ import { ArgumentError, DataFormatError, describe } from '../errors';
  * @returns the folder written.
  * @example
  * ```ts
- * await saveModel(model, 'out/model'); // 'out/model' (holds model.json and weights.bin)
+ * const dir = await saveModel(buildCifar10Cnn(), 'out/model'); // an absolute path ending in out/model
+ * fs.readdirSync(dir).sort(); // ['model.json', 'weights.bin']
  * ```
  */
 export async function saveModel(model: tf.LayersModel, dir: string): Promise<string> {
@@ -55,8 +56,9 @@ export async function saveModel(model: tf.LayersModel, dir: string): Promise<str
  * @throws {DataFormatError} when `model.json` or its weights are missing or malformed.
  * @example
  * ```ts
- * const same = await loadModel('out/model');
- * same.countParams(); // 167562 for the CIFAR-10 CNN
+ * const dir = await saveModel(buildCifar10Cnn({ seed: 1 }), 'out/model');
+ * const same = await loadModel(dir);
+ * same.countParams(); // 167562 (the CIFAR-10 CNN)
  * ```
  */
 export async function loadModel(dir: string): Promise<tf.LayersModel> {
