@@ -1,11 +1,14 @@
 /**
- * Training and inference throughput of the CIFAR-10 tutorial CNN
- * (lib/models/cnn.ts) on this machine's TF.js backend, next to PyTorch on the
- * same model and minibatch sizes (bench/torch_cnn.py).
+ * Performance of the course on this machine, in one run: training and
+ * inference throughput of the CIFAR-10 tutorial CNN (lib/models/cnn.ts) on the
+ * default TF.js backend with `model.fit` and with the main job's own loop
+ * (`trainClassifier`), the time to read and decode the CIFAR-10 archive, the
+ * main job's peak memory, the time of a trivial notebook cell in the tslab
+ * kernel, and PyTorch and Keras on the same model (bench/torch_cnn.py,
+ * bench/keras_cnn.py) with our/their ratios. Results: docs/performance.md.
  *
- * Usage: `npm run build && npm run bench -- [--batch-sizes 64,32] [--n 2048]
- * [--epochs 2] [--backend wasm|cpu|tensorflow] [--data PATH] [--no-torch] [--json]`.
- * `--json` prints one JSON object as the last stdout line.
+ * Usage: `npm run build && npm run bench -- [options]` (see HELP); `--json`
+ * prints one JSON object as the last stdout line.
  */
 import * as tf from '@tensorflow/tfjs';
 import { spawnSync } from 'node:child_process';
@@ -14,52 +17,88 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { BACKEND_CHOICES, BackendChoice, BackendReport, formatBackendReport, initBackend } from '../lib/backend';
-import { ArgumentError } from '../lib/errors';
 import { imagesToTensor, labelsToTensor, loadCifar10 } from '../lib/data/cifar10';
+import { ArgumentError } from '../lib/errors';
 import { buildCifar10Cnn, compileClassifier } from '../lib/models/cnn';
+import { trainClassifier } from '../lib/train/train';
+
+/** Repository root: the nearest folder above this file with a package.json (from dist/bench/ or bench/). */
+const ROOT = ((): string => {
+  for (let dir = __dirname; dir !== path.dirname(dir); dir = path.dirname(dir)) if (fs.existsSync(path.join(dir, 'package.json'))) return dir;
+  return process.cwd();
+})();
+const DEFAULT_DATA = path.resolve(ROOT, '..', 'shared', 'data', 'cifar10-subset', 'cifar-10-binary.tar.gz');
+const PYTHON = '/usr/bin/python3';
 
 /** Throughput of one minibatch size. */
 interface OursResult {
   batch: number;
-  /** Training images per second over the timed epochs (after a warm-up epoch). */
+  /** Training images/s with `model.fit`, over all timed epochs (after a warm-up epoch). */
   trainImgPerS: number;
-  /** Training images per second of the fastest timed epoch (least disturbed by other processes). */
+  /** Same, median epoch: the headline figure, robust to an epoch slowed by other processes on a shared machine. */
+  trainMedianImgPerS: number;
+  /** Same, fastest timed epoch (least disturbed by other processes). */
   trainBestImgPerS: number;
-  /** Seconds of each timed epoch. */
+  /** Seconds of each timed `model.fit` epoch. */
   epochSeconds: number[];
-  /** Inference images per second (model.predict, same minibatch size). */
+  /** Training images/s of the main job's loop (`trainClassifier`: uint8 minibatches, shuffling, `trainOnBatch`), fastest timed epoch. */
+  loopBestImgPerS: number;
+  /** Seconds of each timed `trainClassifier` epoch. */
+  loopEpochSeconds: number[];
+  /** Inference images/s (`model.predict`, same minibatch size), fastest of 3. */
   inferImgPerS: number;
   /** Tensors left behind by one timed epoch (0 = no leak). */
   leakedTensors: number;
 }
 
-interface TorchResult {
+interface ReferenceResult {
   batch: number;
   train_img_s: number;
   infer_img_s: number;
 }
 
-type TorchOutcome = { available: true; torch: string; threads: number; results: TorchResult[] } | { available: false; why: string };
+type Reference = { available: true; results: ReferenceResult[]; [k: string]: unknown } | { available: false; why: string };
+
+/** Data read + decode time. */
+type DataTiming = { available: true; source: string; seconds: number; trainImages: number; testImages: number; archiveBytes: number } | { available: false; why: string };
+
+/** The main job under COURSE_QUICK=1, as a child process. */
+type MainJob =
+  | { available: true; command: string; peakRssMiB: number; wallSeconds: number; trainImagesPerSecond?: number; testAccuracy?: number }
+  | { available: false; why: string };
+
+/** A trivial cell in the tslab kernel. */
+type NotebookCell = { available: true; kernel: string; start_s: number; first_cell_s: number; median_cell_s: number } | { available: false; why: string };
 
 const HELP = `Usage: node dist/bench/bench.js [options]
-  --batch-sizes LIST  comma-separated minibatch sizes (default 64,32)
-  --n N               random images per epoch (default 2048)
-  --epochs N          timed epochs after one warm-up epoch (default 2)
-  --backend NAME      tensorflow | wasm | cpu (default: initBackend's choice)
-  --data PATH         train on the first N images of a CIFAR-10 archive or folder
-                      instead of random ones (PyTorch still gets random data:
-                      speed does not depend on the values)
+  --batch-sizes LIST  comma-separated minibatch sizes (default 32,64)
+  --n N               images per epoch (default 2048)
+  --epochs N          timed epochs after one warm-up epoch (default 3)
+  --backend NAME      tensorflow | wasm | cpu (default: initBackend's choice; wasm
+                      threads from DL_COURSE_WASM_THREADS, default all cores)
+  --data PATH         CIFAR-10 archive or folder: timed read + decode, training
+                      images, and the main job's data (default
+                      ../shared/data/cifar10-subset/cifar-10-binary.tar.gz when
+                      present, else random images and no data / main-job timing)
+  --no-loop           skip the main job's loop (trainClassifier) timing
+  --no-main-job       skip the main job's peak-memory run
+  --no-notebook       skip the tslab notebook-cell timing
   --no-torch          skip the PyTorch reference
+  --no-keras          skip the Keras reference
   --json              print one JSON object as the last stdout line
   --help`;
 
 function positiveInt(name: string, text: string): number {
   const v = Number(text);
-  if (!Number.isInteger(v) || v < 1) throw new ArgumentError(`bench: --${name} must be a positive integer, got '${text}'`);
+  if (!/^\s*\d+\s*$/.test(text) || !Number.isInteger(v) || v < 1) throw new ArgumentError(`bench: --${name} must be a positive integer, got '${text}'`);
   return v;
 }
 
-async function benchOurs(batch: number, n: number, epochs: number, x: tf.Tensor4D, y: tf.Tensor1D): Promise<OursResult> {
+function seconds(t0: bigint): number {
+  return Number(process.hrtime.bigint() - t0) / 1e9;
+}
+
+async function benchOurs(batch: number, n: number, epochs: number, x: tf.Tensor4D, y: tf.Tensor1D, pixels: Uint8Array, labels: Int32Array, loop: boolean): Promise<OursResult> {
   const model = compileClassifier(buildCifar10Cnn({ seed: 1 }), { learningRate: 1e-3 });
   const fitArgs = { batchSize: batch, epochs: 1, shuffle: false, verbose: 0 as const, yieldEvery: 'never' as const };
   await model.fit(x, y, fitArgs); // warm-up: kernel setup, XNNPACK operators, optimizer slots
@@ -70,46 +109,113 @@ async function benchOurs(batch: number, n: number, epochs: number, x: tf.Tensor4
     const before = tf.memory().numTensors;
     const t0 = process.hrtime.bigint();
     const h = await model.fit(x, y, fitArgs);
-    epochSeconds.push(Number(process.hrtime.bigint() - t0) / 1e9);
+    epochSeconds.push(seconds(t0));
     leakedTensors = Math.max(leakedTensors, tf.memory().numTensors - before);
     if (!Number.isFinite(h.history.loss[0] as number)) throw new Error(`bench: training loss is ${h.history.loss[0]} at batch ${batch}`);
   }
   const trainImgPerS = (n * epochs) / epochSeconds.reduce((a, b) => a + b, 0);
+  const sorted = [...epochSeconds].sort((a, b) => a - b);
+  const medianSeconds = sorted.length % 2 === 1 ? sorted[(sorted.length - 1) / 2] : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
+
+  // The main job's loop on the same images (uint8 → float32 minibatches built per step).
+  const loopEpochSeconds: number[] = [];
+  if (loop) {
+    const train = { n, pixels, labels };
+    for (let e = 0; e < epochs; e++) {
+      const r = await trainClassifier(model, train, { epochs: 1, batchSize: batch, seed: e, progress: 'none' });
+      loopEpochSeconds.push(r.trainSeconds);
+    }
+  }
 
   tf.dispose(model.predict(x, { batchSize: batch }) as tf.Tensor); // warm-up
-  const t0 = process.hrtime.bigint();
-  const p = model.predict(x, { batchSize: batch }) as tf.Tensor;
-  await p.data(); // wait for the values, not only the dispatch
-  const inferImgPerS = n / (Number(process.hrtime.bigint() - t0) / 1e9);
-  tf.dispose(p);
+  let inferSeconds = Infinity;
+  for (let r = 0; r < 3; r++) {
+    const t0 = process.hrtime.bigint();
+    const p = model.predict(x, { batchSize: batch }) as tf.Tensor;
+    await p.data(); // wait for the values, not only the dispatch
+    inferSeconds = Math.min(inferSeconds, seconds(t0));
+    tf.dispose(p);
+  }
   model.dispose();
-  return { batch, trainImgPerS, trainBestImgPerS: n / Math.min(...epochSeconds), epochSeconds, inferImgPerS, leakedTensors };
+  return {
+    batch,
+    trainImgPerS,
+    trainMedianImgPerS: n / medianSeconds,
+    trainBestImgPerS: n / Math.min(...epochSeconds),
+    epochSeconds,
+    loopBestImgPerS: loop ? n / Math.min(...loopEpochSeconds) : NaN,
+    loopEpochSeconds,
+    inferImgPerS: n / inferSeconds,
+    leakedTensors,
+  };
 }
 
-/** Finds bench/torch_cnn.py whether we run from dist/bench/ or from the sources. */
-function torchScript(): string | undefined {
-  const candidates = [path.join(__dirname, 'torch_cnn.py'), path.resolve(__dirname, '..', '..', 'bench', 'torch_cnn.py')];
-  return candidates.find((p) => fs.existsSync(p));
-}
-
-function runTorch(batchSizes: number[], n: number, epochs: number): TorchOutcome {
-  const python = '/usr/bin/python3';
-  const script = torchScript();
-  if (script === undefined) return { available: false, why: 'bench/torch_cnn.py not found' };
-  if (!fs.existsSync(python)) return { available: false, why: `${python} not found` };
-  const r = spawnSync(python, [script, '--batch-sizes', batchSizes.join(','), '--n', String(n), '--epochs', String(epochs), '--threads', '2'], {
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'pipe'],
-    timeout: 30 * 60 * 1000,
-  });
-  if (r.error) return { available: false, why: `${python} failed to start: ${r.error.message}` };
+/** Runs a bench/*.py helper with /usr/bin/python3; its last stdout line is a JSON object. */
+function runPython<T>(script: string, args: string[], env: NodeJS.ProcessEnv = process.env, timeoutS = 1800): T | { available: false; why: string } {
+  const file = [path.join(__dirname, script), path.join(ROOT, 'bench', script)].find((p) => fs.existsSync(p));
+  if (file === undefined) return { available: false, why: `bench/${script} not found` };
+  if (!fs.existsSync(PYTHON)) return { available: false, why: `${PYTHON} not found` };
+  const r = spawnSync(PYTHON, [file, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env, timeout: timeoutS * 1000 });
+  if (r.error) return { available: false, why: `${PYTHON} ${script} failed: ${r.error.message}` };
   const lines = (r.stdout ?? '').trim().split('\n');
-  const last = lines[lines.length - 1];
   try {
-    return JSON.parse(last) as TorchOutcome;
+    return JSON.parse(lines[lines.length - 1]) as T;
   } catch {
     const err = (r.stderr ?? '').trim().split('\n').slice(-3).join(' | ');
-    return { available: false, why: `${path.basename(script)} exited with status ${r.status} without a result: ${err || last}` };
+    return { available: false, why: `${script} exited with status ${r.status} without a result: ${err || lines[lines.length - 1]}` };
+  }
+}
+
+async function timeData(source: string): Promise<DataTiming> {
+  const t0 = process.hrtime.bigint();
+  const data = await loadCifar10({ source, progress: false });
+  const s = seconds(t0);
+  const archiveBytes = fs.statSync(source).isFile() ? fs.statSync(source).size : 0;
+  return { available: true, source, seconds: s, trainImages: data.train.n, testImages: data.test.n, archiveBytes };
+}
+
+/**
+ * Runs the main job (dist/lib/cli/cifar10.js) with COURSE_QUICK=1 in a child
+ * Node and reads its peak resident memory from `process.resourceUsage().maxRSS`
+ * in the child at exit (worker threads included: they live in the same process).
+ */
+function runMainJob(data: string): MainJob {
+  const cli = path.join(ROOT, 'dist', 'lib', 'cli', 'cifar10.js');
+  if (!fs.existsSync(cli)) return { available: false, why: `${path.relative(ROOT, cli)} not found (run npm run build)` };
+  const out = fs.mkdtempSync(path.join(os.tmpdir(), 'dl-course-bench-'));
+  const rssFile = path.join(out, 'rss.json');
+  // Reports maxRSS (KiB) at exit, then runs the CLI as if started directly.
+  const wrapper =
+    `const fs = require('fs');` +
+    `process.on('exit', () => fs.writeFileSync(${JSON.stringify(rssFile)}, JSON.stringify({ maxRssKiB: process.resourceUsage().maxRSS })));` +
+    `process.argv = [process.argv[0], ${JSON.stringify(cli)}, ...process.argv.slice(1)];` +
+    `require(${JSON.stringify(cli)});`;
+  const args = ['--data', data, '--out', out, '--json'];
+  const t0 = process.hrtime.bigint();
+  const r = spawnSync(process.execPath, ['-e', wrapper, '--', ...args], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    env: { ...process.env, COURSE_QUICK: '1' },
+    timeout: 20 * 60 * 1000,
+  });
+  const wallSeconds = seconds(t0);
+  try {
+    if (r.status !== 0) return { available: false, why: `the main job exited with status ${r.status}: ${(r.stderr ?? '').trim().split('\n').slice(-2).join(' | ')}` };
+    const { maxRssKiB } = JSON.parse(fs.readFileSync(rssFile, 'utf8')) as { maxRssKiB: number };
+    const lines = r.stdout.trim().split('\n');
+    const summary = JSON.parse(lines[lines.length - 1]) as { trainImagesPerSecond?: number; testAccuracy?: number };
+    return {
+      available: true,
+      command: `COURSE_QUICK=1 node dist/lib/cli/cifar10.js ${args.slice(0, 2).join(' ')} --out TMP --json`,
+      peakRssMiB: maxRssKiB / 1024,
+      wallSeconds,
+      trainImagesPerSecond: summary.trainImagesPerSecond,
+      testAccuracy: summary.testAccuracy,
+    };
+  } catch (err) {
+    return { available: false, why: `could not read the main job's result: ${(err as Error).message}` };
+  } finally {
+    fs.rmSync(out, { recursive: true, force: true });
   }
 }
 
@@ -117,15 +223,29 @@ function fmt(v: number | undefined): string {
   return v === undefined || !Number.isFinite(v) ? '–' : Math.round(v).toLocaleString('en-US');
 }
 
+function ratio(a: number | undefined, b: number | undefined): string {
+  return a === undefined || b === undefined || !Number.isFinite(a) || !Number.isFinite(b) ? '–' : (a / b).toFixed(2);
+}
+
+function table(head: string[], body: string[][]): string {
+  const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
+  const line = (cells: string[]) => '| ' + cells.map((c, i) => c.padStart(widths[i])).join(' | ') + ' |';
+  return [line(head), '|' + widths.map((w) => '-'.repeat(w + 2)).join('|') + '|', ...body.map(line)].join('\n');
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
-      'batch-sizes': { type: 'string', default: '64,32' },
+      'batch-sizes': { type: 'string', default: '32,64' },
       n: { type: 'string', default: '2048' },
-      epochs: { type: 'string', default: '2' },
+      epochs: { type: 'string', default: '3' },
       backend: { type: 'string' },
       data: { type: 'string' },
+      'no-loop': { type: 'boolean', default: false },
+      'no-main-job': { type: 'boolean', default: false },
+      'no-notebook': { type: 'boolean', default: false },
       'no-torch': { type: 'boolean', default: false },
+      'no-keras': { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
@@ -141,82 +261,169 @@ async function main(): Promise<void> {
   if (values.backend !== undefined && !(BACKEND_CHOICES as readonly string[]).includes(values.backend)) {
     throw new ArgumentError(`bench: --backend must be one of ${BACKEND_CHOICES.join(', ')}, got '${values.backend}'`);
   }
+  const dataPath = values.data ?? (fs.existsSync(DEFAULT_DATA) ? DEFAULT_DATA : undefined);
+  if (dataPath !== undefined && !fs.existsSync(dataPath)) throw new ArgumentError(`bench: --data ${dataPath} does not exist`);
 
+  const loadStart = os.loadavg();
   const report: BackendReport = await initBackend(values.backend ? { backend: values.backend as BackendChoice } : {});
   const cpus = os.cpus();
-  const machine = { cpu: cpus[0]?.model ?? 'unknown', cores: cpus.length, platform: `${os.platform()} ${os.release()}`, node: process.version };
-  console.log(`Machine: ${machine.cpu}, ${machine.cores} cores, ${machine.platform}; Node ${machine.node}`);
+  const machine = { cpu: cpus[0]?.model ?? 'unknown', cores: cpus.length, platform: `${os.platform()} ${os.release()}`, node: process.version, memoryGiB: os.totalmem() / 2 ** 30 };
+  console.log(`Machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB.toFixed(1)} GiB, ${machine.platform}; Node ${machine.node}`);
+  console.log(`Load average at start: ${loadStart.map((l) => l.toFixed(2)).join(' ')}`);
   console.log(formatBackendReport(report));
-  console.log(`Model: buildCifar10Cnn (167,562 parameters), Adam 1e-3, sparse categorical cross-entropy`);
+  console.log('Model: buildCifar10Cnn (167,562 parameters), Adam 1e-3, sparse categorical cross-entropy');
+
+  // 1. Reading and decoding the archive.
+  let dataTiming: DataTiming = { available: false, why: 'no --data and the default subset archive is absent' };
+  if (dataPath !== undefined) {
+    dataTiming = await timeData(dataPath);
+    if (dataTiming.available) {
+      console.log(
+        `Data: read + decode ${dataPath} (${(dataTiming.archiveBytes / 2 ** 20).toFixed(1)} MiB, ${dataTiming.trainImages} + ${dataTiming.testImages} images) in ${dataTiming.seconds.toFixed(2)} s`,
+      );
+    }
+  }
+
+  // 2. Training and inference.
   let x: tf.Tensor4D; // [n, height, width, channels] float32 in [0, 1]
-  let y: tf.Tensor1D; // [n] class indices 0..9
-  // Labels are float32, not int32: tfjs-layers' sparse categorical
-  // cross-entropy applies tf.floor to them, which rejects int32.
-  if (values.data !== undefined) {
-    const data = await loadCifar10({ source: values.data, testSize: 1, progress: false });
+  let y: tf.Tensor1D; // [n] class indices 0..9, float32 (tfjs-layers' sparse cross-entropy floors its labels, which rejects int32)
+  let pixels: Uint8Array; // [n, 32, 32, 3] uint8, the same images, for the main job's loop
+  let labels: Int32Array;
+  if (dataPath !== undefined) {
+    const data = await loadCifar10({ source: dataPath, testSize: 1, progress: false });
     n = Math.min(n, data.train.n);
     x = imagesToTensor(data.train, 0, n);
     const yInt = labelsToTensor(data.train, 0, n);
     y = tf.cast(yInt, 'float32');
     yInt.dispose();
-    console.log(`Data: the first ${n} training images of ${data.source}; 1 warm-up epoch + ${epochs} timed`);
+    pixels = data.train.pixels.slice(0, n * 32 * 32 * 3);
+    labels = data.train.labels.slice(0, n);
+    console.log(`Training data: the first ${n} training images of ${data.source}; 1 warm-up epoch + ${epochs} timed`);
   } else {
-    x = tf.randomUniform([n, 32, 32, 3], 0, 1, 'float32', 7) as tf.Tensor4D;
-    y = tf.tensor1d(Float32Array.from({ length: n }, (_, i) => (i * 7919) % 10), 'float32');
-    console.log(`Data: ${n} random float32 images [${n}, 32, 32, 3] in [0, 1), integer labels 0..9 (float32); 1 warm-up epoch + ${epochs} timed`);
+    pixels = Uint8Array.from({ length: n * 32 * 32 * 3 }, (_, i) => (Math.imul(i, 2654435761) >>> 24) & 255);
+    labels = Int32Array.from({ length: n }, (_, i) => (i * 7919) % 10);
+    x = tf.tidy(() => tf.tensor4d(pixels, [n, 32, 32, 3], 'int32').toFloat().div(255)) as tf.Tensor4D;
+    y = tf.tensor1d(Float32Array.from(labels), 'float32');
+    console.log(`Training data: ${n} pseudo-random images [${n}, 32, 32, 3], labels 0..9; 1 warm-up epoch + ${epochs} timed`);
   }
   const ours: OursResult[] = [];
   for (const batch of batchSizes) {
-    const r = await benchOurs(batch, n, epochs, x, y);
+    const r = await benchOurs(batch, n, epochs, x, y, pixels, labels, !values['no-loop']);
     ours.push(r);
     console.log(
-      `TF.js ${report.backend} batch ${batch}: train ${fmt(r.trainImgPerS)} img/s, best epoch ${fmt(r.trainBestImgPerS)} img/s ` +
-        `(epochs ${r.epochSeconds.map((s) => s.toFixed(2)).join(', ')} s), inference ${fmt(r.inferImgPerS)} img/s` +
-        (r.leakedTensors > 0 ? `, LEAK: ${r.leakedTensors} tensors per epoch` : ''),
+      `TF.js ${report.backend} (${report.threads} threads) batch ${batch}: model.fit median epoch ${fmt(r.trainMedianImgPerS)} img/s, mean ${fmt(r.trainImgPerS)}, best ${fmt(r.trainBestImgPerS)} ` +
+        `(epochs ${r.epochSeconds.map((s) => s.toFixed(2)).join(', ')} s); trainClassifier best ${fmt(r.loopBestImgPerS)} img/s; inference ${fmt(r.inferImgPerS)} img/s` +
+        (r.leakedTensors > 0 ? `; LEAK: ${r.leakedTensors} tensors per epoch` : ''),
     );
   }
   tf.dispose([x, y]);
 
-  let torch: TorchOutcome;
-  if (values['no-torch']) {
-    torch = { available: false, why: 'skipped (--no-torch)' };
-  } else {
+  // 3. The main job's peak memory.
+  let mainJob: MainJob = { available: false, why: 'skipped (--no-main-job)' };
+  if (!values['no-main-job']) {
+    if (dataPath === undefined) mainJob = { available: false, why: 'no CIFAR-10 data (--data) to run it on' };
+    else {
+      console.log('Running the main job with COURSE_QUICK=1 (node dist/lib/cli/cifar10.js) for its peak memory...');
+      mainJob = runMainJob(dataPath);
+    }
+  }
+  console.log(
+    mainJob.available
+      ? `Main job (COURSE_QUICK=1): peak RSS ${mainJob.peakRssMiB.toFixed(0)} MiB, ${mainJob.wallSeconds.toFixed(1)} s wall, ${fmt(mainJob.trainImagesPerSecond)} training img/s`
+      : `Main job: not measured: ${mainJob.why}`,
+  );
+
+  // 4. A notebook cell in the tslab kernel.
+  let notebook: NotebookCell = { available: false, why: 'skipped (--no-notebook)' };
+  if (!values['no-notebook']) {
+    const jupyterPath = path.join(ROOT, '.jupyter', 'share', 'jupyter');
+    const env = { ...process.env, JUPYTER_PATH: [jupyterPath, process.env.JUPYTER_PATH].filter(Boolean).join(path.delimiter) };
+    notebook = runPython<NotebookCell>('notebook_cell.py', ['--kernel', 'tslab'], env, 300);
+  }
+  console.log(
+    notebook.available
+      ? `tslab notebook: kernel start ${notebook.start_s.toFixed(2)} s, first cell \`1 + 1\` ${(notebook.first_cell_s * 1000).toFixed(0)} ms, then median ${(notebook.median_cell_s * 1000).toFixed(0)} ms`
+      : `tslab notebook cell: not measured: ${notebook.why}`,
+  );
+
+  // 5. References.
+  const refArgs = ['--batch-sizes', batchSizes.join(','), '--n', String(n), '--epochs', String(epochs)];
+  let torch: Reference = { available: false, why: 'skipped (--no-torch)' };
+  if (!values['no-torch']) {
     console.log('Running PyTorch reference (/usr/bin/python3 bench/torch_cnn.py, 2 threads)...');
-    torch = runTorch(batchSizes, n, epochs);
+    torch = runPython<Reference>('torch_cnn.py', [...refArgs, '--threads', '2']);
   }
   if (!torch.available) console.log(`PyTorch not available: ${torch.why}`);
+  let keras: Reference = { available: false, why: 'skipped (--no-keras)' };
+  if (!values['no-keras']) {
+    console.log('Running Keras reference (/usr/bin/python3 bench/keras_cnn.py)...');
+    keras = runPython<Reference>('keras_cnn.py', refArgs);
+  }
+  if (!keras.available) console.log(`Keras not available: ${keras.why}`);
 
+  const ref = (r: Reference, batch: number) => (r.available ? r.results.find((q) => q.batch === batch) : undefined);
   const rows = ours.map((r) => {
-    const t = torch.available ? torch.results.find((q) => q.batch === r.batch) : undefined;
+    const t = ref(torch, r.batch);
+    const k = ref(keras, r.batch);
     return {
       batch: r.batch,
-      oursTrain: r.trainImgPerS,
+      oursTrain: r.trainMedianImgPerS,
+      oursTrainMean: r.trainImgPerS,
+      oursTrainBest: r.trainBestImgPerS,
+      oursLoopBest: r.loopBestImgPerS,
       torchTrain: t?.train_img_s,
-      trainRatio: t ? r.trainImgPerS / t.train_img_s : undefined,
+      kerasTrain: k?.train_img_s,
+      trainRatioTorch: t ? r.trainMedianImgPerS / t.train_img_s : undefined,
+      trainRatioKeras: k ? r.trainMedianImgPerS / k.train_img_s : undefined,
       oursInfer: r.inferImgPerS,
       torchInfer: t?.infer_img_s,
-      inferRatio: t ? r.inferImgPerS / t.infer_img_s : undefined,
+      kerasInfer: k?.infer_img_s,
+      inferRatioTorch: t ? r.inferImgPerS / t.infer_img_s : undefined,
     };
   });
-  const head = ['batch', `train ours (${report.backend})`, 'train PyTorch', 'ours/PyTorch', 'infer ours', 'infer PyTorch', 'ours/PyTorch'];
-  const body = rows.map((r) => [
-    String(r.batch),
-    fmt(r.oursTrain),
-    fmt(r.torchTrain),
-    r.trainRatio === undefined ? '–' : r.trainRatio.toFixed(2),
-    fmt(r.oursInfer),
-    fmt(r.torchInfer),
-    r.inferRatio === undefined ? '–' : r.inferRatio.toFixed(2),
-  ]);
-  const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
-  const line = (cells: string[]) => '| ' + cells.map((c, i) => c.padStart(widths[i])).join(' | ') + ' |';
-  console.log(`\nImages per second (higher is better; training = mean over the timed epochs; load average ${os.loadavg()[0].toFixed(2)}):`);
-  console.log(line(head));
-  console.log('|' + widths.map((w) => '-'.repeat(w + 2)).join('|') + '|');
-  for (const b of body) console.log(line(b));
+  const loadEnd = os.loadavg();
+  console.log(
+    `\nImages per second (higher is better; train = model.fit, median of the ${epochs} timed epochs; mean and best = fastest epoch beside it; ` +
+      `PyTorch and Keras: mean of their timed epochs; load average ${loadEnd[0].toFixed(2)} at the end):`,
+  );
+  console.log(
+    table(
+      ['batch', `train (${report.backend})`, 'mean', 'best', 'trainClassifier best', 'PyTorch', 'ours/PyTorch', 'Keras', 'ours/Keras', 'infer ours', 'infer PyTorch', 'ours/PyTorch'],
+      rows.map((r) => [
+        String(r.batch),
+        fmt(r.oursTrain),
+        fmt(r.oursTrainMean),
+        fmt(r.oursTrainBest),
+        fmt(r.oursLoopBest),
+        fmt(r.torchTrain),
+        ratio(r.oursTrain, r.torchTrain),
+        fmt(r.kerasTrain),
+        ratio(r.oursTrain, r.kerasTrain),
+        fmt(r.oursInfer),
+        fmt(r.torchInfer),
+        ratio(r.oursInfer, r.torchInfer),
+      ]),
+    ),
+  );
 
   if (values.json) {
-    console.log(JSON.stringify({ machine, backend: report, data: values.data ?? 'random', n, epochs, ours, torch, rows }));
+    console.log(
+      JSON.stringify({
+        machine,
+        loadAverage: { start: loadStart, end: loadEnd },
+        backend: report,
+        data: dataTiming,
+        trainingData: dataPath ?? 'pseudo-random',
+        n,
+        epochs,
+        ours,
+        mainJob,
+        notebook,
+        torch,
+        keras,
+        rows,
+      }),
+    );
   }
 }
 

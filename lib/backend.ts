@@ -9,6 +9,9 @@ import { createRequire } from 'node:module';
 import { ArgumentError, describe } from './errors';
 import { registerFastConvGradients } from './kernels/conv2d_grad';
 import { registerFastWasmTrainingKernels } from './kernels/wasm_training';
+import { WASM_THREADS_ENV_VAR, resolveWasmThreads, useThreadedWasm, wasmThreadsInfo } from './threads/wasm_threads';
+
+export { WASM_THREADS_ENV_VAR } from './threads/wasm_threads';
 
 /** Environment variable that picks the backend when `initBackend` gets no option. */
 export const BACKEND_ENV_VAR = 'DL_COURSE_BACKEND';
@@ -48,12 +51,25 @@ export interface BackendReport {
   skipped: SkippedCandidate[];
   /** Versions: `node`, `tfjs`, `tfjs-core`, the backend package, … */
   versions: Record<string, string>;
+  /**
+   * Threads the kernels run on: for `wasm` the size of XNNPACK's thread pool
+   * (1 = the package's single-threaded build), 1 for `cpu`, `'unknown'` for
+   * `tensorflow` (libtensorflow sizes its own pools).
+   */
+  threads: number | 'unknown';
+  /** For `wasm`: where the thread count came from, and why the single-threaded build runs if threads were asked for but failed. */
+  threadsNote?: string;
 }
 
 /** Options of {@link initBackend}. */
 export interface InitBackendOptions {
   /** Backend to use; overrides `DL_COURSE_BACKEND`. @default the first that loads of tensorflow, wasm, cpu */
   backend?: BackendChoice;
+  /**
+   * Threads of the `wasm` backend, 1..8; 1 = the package's single-threaded
+   * build. Overrides `DL_COURSE_WASM_THREADS`. @default the available cores, at most 8
+   */
+  wasmThreads?: number;
 }
 
 interface Candidate {
@@ -73,7 +89,7 @@ const CANDIDATES: Candidate[] = [
 const nodeRequire: NodeRequire = typeof require === 'function' ? require : createRequire(__filename);
 
 let lastReport: BackendReport | undefined;
-let lastRequest: BackendChoice | 'auto' | undefined;
+let lastRequest: string | undefined; // `${request}/${wasmThreads}`
 
 /** First `maxLines` lines of an error's message. */
 function firstLines(err: unknown, maxLines = 3): string {
@@ -110,7 +126,7 @@ function resolveRequest(options: InitBackendOptions): { request: BackendChoice |
 }
 
 /** Tries one candidate; returns undefined on success, else why it was skipped. */
-async function tryCandidate(c: Candidate, versions: Record<string, string>): Promise<SkippedCandidate | undefined> {
+async function tryCandidate(c: Candidate, versions: Record<string, string>, wasmThreads: number): Promise<SkippedCandidate | undefined> {
   if (c.choice === 'tensorflow') {
     try {
       nodeRequire.resolve(c.pkg);
@@ -147,6 +163,9 @@ async function tryCandidate(c: Candidate, versions: Record<string, string>): Pro
     registerFastConvGradients();
     registerFastWasmTrainingKernels();
     try {
+      // Threaded SIMD build over worker_threads (lib/threads/wasm_threads.ts);
+      // falls back to the stock single-threaded build by itself if it cannot start.
+      useThreadedWasm(wasmThreads);
       if (!(await tf.setBackend('wasm'))) {
         return { candidate: c.pkg, why: 'failed to load', message: "tf.setBackend('wasm') returned false (TF.js printed the cause above)" };
       }
@@ -175,7 +194,11 @@ async function tryCandidate(c: Candidate, versions: Record<string, string>): Pro
  *
  * `options.backend`, else the environment variable `DL_COURSE_BACKEND`
  * (`tensorflow` | `wasm` | `cpu`; empty = unset), restricts the choice to that
- * backend. Idempotent: a second call with the same request returns the same
+ * backend. `wasm` runs multithreaded (the package's threaded SIMD build over
+ * worker_threads, lib/threads/wasm_threads.ts) on `options.wasmThreads`, else
+ * `DL_COURSE_WASM_THREADS`, else all available cores (at most 8); 1 selects the
+ * package's stock single-threaded build. If the threaded build cannot start,
+ * the single-threaded one runs and the report's `threadsNote` says why. Idempotent: a second call with the same request returns the same
  * report without reloading anything; a different request switches backends.
  * Nothing is silenced: TF.js's own warnings (e.g. the "looks like you are
  * running TensorFlow.js in Node.js" banner, printed by the `cpu` backend on
@@ -185,7 +208,8 @@ async function tryCandidate(c: Candidate, versions: Record<string, string>): Pro
  *
  * @returns the report, also available from {@link backendReport}.
  * @throws {ArgumentError} when `options.backend` or `DL_COURSE_BACKEND` is not
- *   one of `tensorflow`, `wasm`, `cpu` (the message names which, and the allowed values).
+ *   one of `tensorflow`, `wasm`, `cpu` (the message names which, and the allowed values),
+ *   or `options.wasmThreads` / `DL_COURSE_WASM_THREADS` is not an integer in 1..8.
  * @throws {Error} when the requested backend cannot be loaded (the message
  *   lists each candidate and its loader message).
  * @example
@@ -199,7 +223,14 @@ async function tryCandidate(c: Candidate, versions: Record<string, string>): Pro
  */
 export async function initBackend(options: InitBackendOptions = {}): Promise<BackendReport> {
   const { request, source } = resolveRequest(options);
-  if (lastReport !== undefined && lastRequest === request && tf.getBackend() === lastReport.backend) {
+  let wasm: { threads: number; source: string };
+  try {
+    wasm = resolveWasmThreads(options.wasmThreads);
+  } catch (err) {
+    throw new ArgumentError((err as Error).message.replace(/^resolveWasmThreads/, 'initBackend'));
+  }
+  const key = `${request}/${wasm.threads}`;
+  if (lastReport !== undefined && lastRequest === key && tf.getBackend() === lastReport.backend) {
     return lastReport;
   }
 
@@ -210,7 +241,7 @@ export async function initBackend(options: InitBackendOptions = {}): Promise<Bac
       skipped.push({ candidate: c.pkg, why: 'overridden', message: source });
       continue;
     }
-    const skip = await tryCandidate(c, versions);
+    const skip = await tryCandidate(c, versions, wasm.threads);
     if (skip !== undefined) {
       skipped.push(skip);
       continue;
@@ -223,8 +254,27 @@ export async function initBackend(options: InitBackendOptions = {}): Promise<Bac
         : `requested by ${source}`;
     const gpuNote =
       c.pkg === '@tensorflow/tfjs-node-gpu' && gpu === false ? '; note: tfjs-node-gpu loaded but TensorFlow found no GPU device, so it runs on the CPU' : '';
-    lastReport = { backend, package: c.pkg === '@tensorflow/tfjs-backend-cpu' ? '@tensorflow/tfjs (cpu backend)' : c.pkg, gpu, reason: reason + gpuNote, skipped, versions };
-    lastRequest = request;
+    let threads: number | 'unknown' = c.choice === 'tensorflow' ? 'unknown' : 1;
+    let threadsNote: string | undefined;
+    if (c.choice === 'wasm') {
+      const t = wasmThreadsInfo();
+      threads = t.threads ?? 1;
+      threadsNote =
+        t.fallbackReason !== undefined
+          ? `${wasm.source}; the threaded build failed (${t.fallbackReason}), so the single-threaded build runs`
+          : `${wasm.source}${t.build === 'threaded-simd' ? ' (tfjs-backend-wasm-threaded-simd.wasm over worker_threads)' : ' (tfjs-backend-wasm-simd.wasm)'}`;
+    }
+    lastReport = {
+      backend,
+      package: c.pkg === '@tensorflow/tfjs-backend-cpu' ? '@tensorflow/tfjs (cpu backend)' : c.pkg,
+      gpu,
+      reason: reason + gpuNote,
+      skipped,
+      versions,
+      threads,
+      ...(threadsNote !== undefined ? { threadsNote } : {}),
+    };
+    lastRequest = key;
     return lastReport;
   }
   const details = skipped.filter((s) => s.why !== 'overridden').map((s) => `${s.candidate}: ${s.why}${s.message ? ` (${s.message})` : ''}`);
@@ -257,15 +307,17 @@ export function backendReport(): BackendReport | undefined {
  * @example
  * ```ts
  * formatBackendReport(await initBackend());
- * // 'TF.js backend: wasm (@tensorflow/tfjs-backend-wasm), GPU: no\n
+ * // 'TF.js backend: wasm (@tensorflow/tfjs-backend-wasm), GPU: no, threads: 2\n
  * //  why: @tensorflow/tfjs-backend-wasm is the first candidate that loaded (...)\n
+ * //  threads: default: 2 = available cores (at most 8) (tfjs-backend-wasm-threaded-simd.wasm over worker_threads)\n
  * //  skipped: @tensorflow/tfjs-node-gpu (not installed), @tensorflow/tfjs-node (not installed)\n
  * //  versions: node 20.20.0, tfjs 4.22.0, ...'
  * ```
  */
 export function formatBackendReport(r: BackendReport): string {
   const gpu = r.gpu === 'unknown' ? 'unknown' : r.gpu ? 'yes' : 'no';
-  const lines = [`TF.js backend: ${r.backend} (${r.package}), GPU: ${gpu}`, `  why: ${r.reason}`];
+  const lines = [`TF.js backend: ${r.backend} (${r.package}), GPU: ${gpu}, threads: ${r.threads}`, `  why: ${r.reason}`];
+  if (r.threadsNote !== undefined) lines.push(`  threads: ${r.threadsNote}`);
   if (r.skipped.length > 0) {
     lines.push(`  skipped: ${r.skipped.map((s) => `${s.candidate} (${s.why}${s.message && s.why === 'failed to load' ? `: ${s.message}` : ''})`).join(', ')}`);
   }

@@ -30,3 +30,4 @@ export * from './mlp/mlp';
 export * from './mlp/train_mlp';
 export * from './data/fashion_mnist';
 export * from './plot/functions';
+export * from './threads/wasm_threads';

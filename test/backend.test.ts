@@ -1,18 +1,23 @@
 // Tests for lib/backend.ts: choosing the TF.js backend and reporting why.
 import * as tf from '@tensorflow/tfjs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { BACKEND_ENV_VAR, backendReport, formatBackendReport, initBackend } from '../lib/backend';
+import { BACKEND_ENV_VAR, WASM_THREADS_ENV_VAR, backendReport, formatBackendReport, initBackend } from '../lib/backend';
 import { ArgumentError } from '../lib/errors';
 import { isFastConvGradientRegistered } from '../lib/kernels/conv2d_grad';
+import { defaultWasmThreads } from '../lib/threads/wasm_threads';
 
-let savedEnv: string | undefined;
+const saved: Record<string, string | undefined> = {};
 beforeEach(() => {
-  savedEnv = process.env[BACKEND_ENV_VAR];
-  delete process.env[BACKEND_ENV_VAR];
+  for (const v of [BACKEND_ENV_VAR, WASM_THREADS_ENV_VAR]) {
+    saved[v] = process.env[v];
+    delete process.env[v];
+  }
 });
 afterEach(() => {
-  if (savedEnv === undefined) delete process.env[BACKEND_ENV_VAR];
-  else process.env[BACKEND_ENV_VAR] = savedEnv;
+  for (const v of [BACKEND_ENV_VAR, WASM_THREADS_ENV_VAR]) {
+    if (saved[v] === undefined) delete process.env[v];
+    else process.env[v] = saved[v];
+  }
 });
 
 describe('initBackend', () => {
@@ -35,6 +40,25 @@ describe('initBackend', () => {
     expect(backendReport()).toBe(r);
     // wasm trains CNNs only with the course's conv gradients.
     expect(isFastConvGradientRegistered('wasm', 'Conv2DBackpropFilter')).toBe(true);
+    // Multithreaded by default, on every available core (2 on the course machines).
+    expect(r.threads).toBe(defaultWasmThreads());
+    expect(r.threadsNote).toMatch(defaultWasmThreads() > 1 ? /threaded-simd/ : /simd/);
+  });
+
+  it('DL_COURSE_WASM_THREADS=1 selects the single-threaded build; options.wasmThreads overrides it', async () => {
+    process.env[WASM_THREADS_ENV_VAR] = '1';
+    const r = await initBackend({ backend: 'wasm' });
+    expect(r.threads).toBe(1);
+    expect(r.threadsNote).toBe('DL_COURSE_WASM_THREADS=1 (tfjs-backend-wasm-simd.wasm)');
+    const r2 = await initBackend({ backend: 'wasm', wasmThreads: 2 });
+    expect(r2.threads).toBe(2);
+    expect(r2.threadsNote).toContain('options.wasmThreads = 2');
+  });
+
+  it('an invalid DL_COURSE_WASM_THREADS throws ArgumentError naming initBackend and the variable', async () => {
+    process.env[WASM_THREADS_ENV_VAR] = '16';
+    await expect(initBackend()).rejects.toBeInstanceOf(ArgumentError);
+    await expect(initBackend()).rejects.toThrow(/^initBackend: environment variable DL_COURSE_WASM_THREADS must be an integer in 1\.\.8/);
   });
 
   it('is idempotent: the same request returns the same report', async () => {
@@ -96,7 +120,8 @@ describe('initBackend', () => {
 describe('formatBackendReport', () => {
   it('names the backend, the GPU status, why, the skipped candidates and versions', async () => {
     const text = formatBackendReport(await initBackend({ backend: 'wasm' }));
-    expect(text).toMatch(/^TF\.js backend: wasm \(@tensorflow\/tfjs-backend-wasm\), GPU: no\n/);
+    expect(text).toMatch(/^TF\.js backend: wasm \(@tensorflow\/tfjs-backend-wasm\), GPU: no, threads: \d\n/);
+    expect(text).toMatch(/\n  threads: /);
     expect(text).toContain('why: requested by');
     expect(text).toContain('versions: node ');
   });

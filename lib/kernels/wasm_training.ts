@@ -1,11 +1,14 @@
 /**
- * Faster `wasm` kernels for the three backward-pass operations of the course
- * CNN that stock TF.js 4.22 runs on slow generic loops: BatchMatMul with a
- * transposed operand (dense-layer gradients), MaxPoolGrad, and Sum over leading
- * axes (bias gradients). Each is rewritten with the backend's fast kernels
- * (XNNPACK matmul, Transpose, Step/Sub/Multiply, MaxPool); cases they do not cover
- * run the stock kernel. Measured by tf.profile on the CIFAR-10 CNN, batch 64
- * (bench/bench.ts): these took ~135 of ~300 ms per training step.
+ * Faster `wasm` kernels for the operations of the course CNN's training step
+ * that stock TF.js 4.22 runs on slow generic loops or copies for nothing:
+ * BatchMatMul with a transposed operand (dense-layer gradients), MaxPoolGrad,
+ * Sum over leading axes (bias gradients), Identity and same-dtype Cast. They
+ * use the backend's fast kernels (XNNPACK matmul, Transpose) and our own SIMD
+ * kernels (lib/kernels/simd/kernels.c via lib/kernels/simd_kernels.ts, with
+ * JavaScript fallbacks); cases they do not cover run the stock kernel.
+ * Measured by tf.profile on the CIFAR-10 CNN (docs/performance.md): the stock
+ * versions took ~135 of ~300 ms per training step at batch 64; MaxPoolGrad
+ * alone went from ~13 ms (chained wasm kernels) to ~0.5 ms per step at batch 32.
  *
  * Why slow: the wasm BatchMatMul uses XNNPACK only without transposes and
  * otherwise a scalar triple loop (tfjs-backend-wasm/src/cc/batch_mat_mul_impl.cc);
@@ -13,16 +16,17 @@
  * maximum at FLT_MIN (the smallest positive float), so a window of negative
  * values sends its gradient to element 0 of the tensor
  * (tfjs-backend-wasm/src/cc/kernels/MaxPoolGrad.cc); Sum transposes the reduced
- * axes innermost before reducing.
+ * axes innermost before reducing; Identity and Cast copy every value.
  */
 import * as tf from '@tensorflow/tfjs';
 import { createRequire } from 'node:module';
 import { KernelScope } from './conv2d_grad';
+import { heapOffset, simdKernels } from './simd_kernels';
 
 const nodeRequire: NodeRequire = typeof require === 'function' ? require : createRequire(__filename);
 
 /** Kernels that {@link registerFastWasmTrainingKernels} replaces on `wasm`. */
-export const FAST_WASM_TRAINING_KERNELS = ['BatchMatMul', 'MaxPoolGrad', 'Sum'] as const;
+export const FAST_WASM_TRAINING_KERNELS = ['BatchMatMul', 'MaxPoolGrad', 'Sum', 'Identity', 'Cast'] as const;
 
 const stock = new Map<string, tf.KernelConfig>();
 
@@ -66,61 +70,149 @@ const batchMatMul: tf.KernelFunc = (args) => {
   }
 };
 
+/** The wasm backend as far as the JavaScript kernels here use it. */
+interface WasmBackendLike extends tf.KernelBackend {
+  wasm: { HEAPU8: Uint8Array; wasmMemory?: WebAssembly.Memory; asm?: { memory?: WebAssembly.Memory } };
+  dataIdMap: { get(dataId: tf.DataId): { memoryOffset: number } | undefined };
+  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
+  incRef(dataId: tf.DataId): void;
+  disposeData(dataId: tf.DataId): boolean;
+}
+
 /**
- * MaxPoolGrad for non-overlapping windows (stride = window, no padding, NHWC),
- * which covers `tf.layers.maxPooling2d` with default strides: the gradient goes
- * to the FIRST maximum of each window in row-major order (as the `cpu` backend
- * and TensorFlow do). dy `[batch, outHeight, outWidth, channels]`, input
- * `[batch, inHeight, inWidth, channels]`, output (the pooled values, shaped as dy)
- * → dx shaped as input, float32. Rows/columns beyond the last full window get 0.
- *
- * Only XNNPACK-fast elementwise ops with broadcasting, one MaxPool, and
- * reshapes (wasm's comparisons, casts and rank-6 slices are 5–500× slower):
- *   notMax = step(y − x)                        1 where x is below its window's max
- *   s      = (1 − notMax) · (K − k)             K = ph·pw, k = slot index in the window
- *   m      = maxPool(s)                         K − (slot of the first maximum)
- *   dx     = (1 − step(m − s)) · dy             1 only at the first maximum
- * (step(v) = 1 for v > 0, else 0; y − x ≥ 0 and m − s ≥ 0 are exact zeros only at equality.)
+ * A float32 view of a tensor's bytes in the wasm heap, taken from the memory
+ * object itself (`Module.wasmMemory` in the threaded build, the module's
+ * exported `memory` in the single-threaded one): after the heap grows, the
+ * module's own `HEAPU8` view can be stale until the module next touches it.
+ */
+export function heapF32(backend: tf.KernelBackend, info: tf.TensorInfo): Float32Array {
+  const b = backend as WasmBackendLike;
+  const data = b.dataIdMap.get(info.dataId);
+  if (data === undefined) throw new Error('heapF32 (dl-course wasm kernel): the tensor is not in the wasm backend');
+  const buffer = (b.wasm.wasmMemory ?? b.wasm.asm?.memory)?.buffer ?? b.wasm.HEAPU8.buffer;
+  return new Float32Array(buffer, data.memoryOffset, size(info.shape));
+}
+
+/**
+ * MaxPoolGrad, NHWC, float32, any window, stride and padding: each output
+ * position's gradient goes to the FIRST maximum of its window in row-major
+ * order (as the `cpu` backend and TensorFlow do), summed where windows
+ * overlap; padded positions never win. One pass over x in JavaScript on the
+ * wasm heap (the stock kernel is a slower per-pixel loop that, moreover,
+ * starts its maximum at FLT_MIN, so windows of negative values send their
+ * gradient to element 0; an earlier version here chained ~12 wasm kernels and
+ * took ~13 ms per step of the course CNN at batch 32).
+ * dy `[batch, outHeight, outWidth, channels]`, input `[batch, inHeight, inWidth,
+ * channels]` → dx shaped as input. The pooled `output` is not needed.
  */
 const maxPoolGrad: tf.KernelFunc = (args) => {
-  const { dy, input, output } = args.inputs as { dy: tf.TensorInfo; input: tf.TensorInfo; output: tf.TensorInfo };
+  const { dy, input } = args.inputs as { dy: tf.TensorInfo; input: tf.TensorInfo };
   const attrs = args.attrs as unknown as tf.MaxPoolGradAttrs;
+  if (input.dtype !== 'float32' || dy.dtype !== 'float32' || input.shape.length !== 4) return stockOf('MaxPoolGrad').kernelFunc(args);
   const info = tf.backend_util.computePool2DInfo(
     input.shape as [number, number, number, number], attrs.filterSize, attrs.strides, 1, attrs.pad, attrs.dimRoundingMode,
   );
-  const { batchSize: b, inHeight: H, inWidth: W, inChannels: c, outHeight: oh, outWidth: ow, filterHeight: ph, filterWidth: pw } = info;
-  const p = info.padInfo;
-  const fast =
-    info.strideHeight === ph && info.strideWidth === pw && p.top === 0 && p.bottom === 0 && p.left === 0 && p.right === 0 &&
-    oh * ph <= H && ow * pw <= W && input.dtype === 'float32' && b * oh * ow * c > 0 &&
-    dy.shape.join() === [b, oh, ow, c].join() && output.shape.join() === dy.shape.join();
-  if (!fast) return stockOf('MaxPoolGrad').kernelFunc(args);
-
-  const scope = new KernelScope(args.backend as tf.KernelBackend, 'wasm');
-  try {
-    const K = ph * pw;
-    let x = input;
-    if (oh * ph !== H || ow * pw !== W) x = scope.slice(x, [0, 0, 0, 0], [b, oh * ph, ow * pw, c]); // [b, oh·ph, ow·pw, c]
-    const x6 = scope.reshape(x, [b, oh, ph, ow, pw, c]); // [batch, outHeight, ph, outWidth, pw, channels]
-    const y6 = scope.reshape(output, [b, oh, 1, ow, 1, c]); // window maxima, broadcast over the window
-    const dy6 = scope.reshape(dy, [b, oh, 1, ow, 1, c]);
-    const one = scope.run('Fill', {}, { shape: [], value: 1, dtype: 'float32' });
-    const slotWeight = scope.constant(Float32Array.from({ length: K }, (_, k) => K - k), [1, 1, ph, 1, pw, 1]); // K − k for slot k = i·pw + j
-    const notMax = scope.run('Step', { x: scope.run('Sub', { a: y6, b: x6 }, {}) }, { alpha: 0 }); // [b, oh, ph, ow, pw, c]
-    const isMax = scope.run('Sub', { a: one, b: notMax }, {});
-    const s6 = scope.run('Multiply', { a: isMax, b: slotWeight }, {}); // K − k at maxima, 0 elsewhere
-    const s4 = scope.reshape(s6, [b, oh * ph, ow * pw, c]);
-    const m = scope.run('MaxPool', { x: s4 }, { filterSize: [ph, pw], strides: [ph, pw], pad: 'valid' }); // [b, oh, ow, c]
-    const m6 = scope.reshape(m, [b, oh, 1, ow, 1, c]);
-    const notFirst = scope.run('Step', { x: scope.run('Sub', { a: m6, b: s6 }, {}) }, { alpha: 0 });
-    const first = scope.run('Sub', { a: one, b: notFirst }, {}); // 1 at the first maximum of each window
-    const dx6 = scope.run('Multiply', { a: first, b: dy6 }, {}); // [b, oh, ph, ow, pw, c]
-    let dx = scope.reshape(dx6, [b, oh * ph, ow * pw, c]);
-    if (oh * ph !== H || ow * pw !== W) dx = scope.pad(dx, [[0, 0], [0, H - oh * ph], [0, W - ow * pw], [0, 0]]); // [b, H, W, c]
-    return scope.keep(dx);
-  } finally {
-    scope.disposeAll();
+  const { batchSize: B, inHeight: H, inWidth: W, inChannels: C, outHeight: OH, outWidth: OW, filterHeight: FH, filterWidth: FW } = info;
+  const { strideHeight: SH, strideWidth: SW } = info;
+  if (dy.shape.join() !== [B, OH, OW, C].join()) {
+    throw new Error(`MaxPoolGrad (dl-course wasm kernel): dy has shape [${dy.shape}] but the pooling's output shape is [${[B, OH, OW, C]}]`);
   }
+  const backend = args.backend as WasmBackendLike;
+  const out = backend.makeOutput(input.shape, 'float32');
+  const x = heapF32(backend, input); // [B, H, W, C]
+  const g = heapF32(backend, dy); // [B, OH, OW, C]
+  const dx = heapF32(backend, out); // [B, H, W, C]
+  const { top, left } = info.padInfo;
+  if (FH === 2 && FW === 2 && SH === 2 && SW === 2 && top === 0 && left === 0 && 2 * OH <= H && 2 * OW <= W) {
+    if (2 * OH !== H || 2 * OW !== W) dx.fill(0); // the last row / column lies outside every window
+    const simd = simdKernels(backend);
+    if (simd !== null) simd.max_pool_grad_2x2(heapOffset(backend, input), heapOffset(backend, dy), heapOffset(backend, out), B, H, W, C, OH, OW);
+    else maxPoolGrad2x2(x, g, dx, B, H, W, C, OH, OW);
+    return out;
+  }
+  dx.fill(0);
+  const best = new Float32Array(C);
+  const where = new Int32Array(C);
+  for (let b = 0; b < B; b++) {
+    for (let oi = 0; oi < OH; oi++) {
+      const r0 = oi * SH - top;
+      const hStart = Math.max(0, r0);
+      const hEnd = Math.min(H, r0 + FH);
+      for (let oj = 0; oj < OW; oj++) {
+        const c0 = oj * SW - left;
+        const wStart = Math.max(0, c0);
+        const wEnd = Math.min(W, c0 + FW);
+        best.fill(-Infinity);
+        where.fill(-1);
+        for (let h = hStart; h < hEnd; h++) {
+          for (let w = wStart; w < wEnd; w++) {
+            const base = ((b * H + h) * W + w) * C;
+            for (let c = 0; c < C; c++) {
+              const v = x[base + c];
+              if (v > best[c]) {
+                best[c] = v;
+                where[c] = base + c;
+              }
+            }
+          }
+        }
+        const gBase = ((b * OH + oi) * OW + oj) * C;
+        for (let c = 0; c < C; c++) if (where[c] >= 0) dx[where[c]] += g[gBase + c];
+      }
+    }
+  }
+  return out;
+};
+
+/**
+ * The common case of {@link maxPoolGrad} (`tf.layers.maxPooling2d` with pool 2,
+ * stride 2, valid), unrolled: ~40% faster than the general loop, as V8 turns the
+ * selects into conditional moves instead of mispredicted branches. Row-major
+ * first maximum: ties go to the top row, then the left column. Rows and
+ * columns outside every window keep the zero that `dx` already holds.
+ */
+function maxPoolGrad2x2(x: Float32Array, g: Float32Array, dx: Float32Array, B: number, H: number, W: number, C: number, OH: number, OW: number): void {
+  for (let b = 0; b < B; b++) {
+    for (let oi = 0; oi < OH; oi++) {
+      for (let oj = 0; oj < OW; oj++) {
+        const p00 = ((b * H + 2 * oi) * W + 2 * oj) * C; // top-left pixel of the window
+        const p01 = p00 + C;
+        const p10 = p00 + W * C;
+        const p11 = p10 + C;
+        const gBase = ((b * OH + oi) * OW + oj) * C;
+        for (let c = 0; c < C; c++) {
+          const a0 = x[p00 + c];
+          const a1 = x[p01 + c];
+          const a2 = x[p10 + c];
+          const a3 = x[p11 + c];
+          const topRight = a1 > a0; // strict: a tie keeps the earlier element
+          const topMax = topRight ? a1 : a0;
+          const bottomRight = a3 > a2;
+          const bottomMax = bottomRight ? a3 : a2;
+          const bottom = bottomMax > topMax;
+          const gv = g[gBase + c];
+          dx[p00 + c] = !bottom && !topRight ? gv : 0;
+          dx[p01 + c] = !bottom && topRight ? gv : 0;
+          dx[p10 + c] = bottom && !bottomRight ? gv : 0;
+          dx[p11 + c] = bottom && bottomRight ? gv : 0;
+        }
+      }
+    }
+  }
+}
+
+/**
+ * Identity without a copy: the output shares the input's buffer (reference
+ * counted, as Reshape already does on wasm and Identity on cpu). Tensors are
+ * immutable, so sharing is safe; the stock kernel copies every value (~50
+ * copies, ~3–4 ms, per training step of the course CNN: optimizer and layers
+ * clone variables).
+ */
+const identity: tf.KernelFunc = (args) => {
+  const { x } = args.inputs as { x: tf.TensorInfo };
+  if (x.dtype === 'string') return stockOf('Identity').kernelFunc(args);
+  (args.backend as WasmBackendLike).incRef(x.dataId);
+  return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
 };
 
 /**
@@ -137,8 +229,24 @@ const sum: tf.KernelFunc = (args) => {
   const axes = tf.util.parseAxisParam(attrs.axis, x.shape).sort((p, q) => p - q);
   const k = axes.length;
   const leading = k > 0 && k < rank && axes.every((a, i) => a === i);
-  if (!leading || x.dtype !== 'float32' || (k === 1 && rank === 2)) return stockOf('Sum').kernelFunc(args);
+  if (!leading || x.dtype !== 'float32') return stockOf('Sum').kernelFunc(args);
   const rest = x.shape.slice(k);
+  const simd = simdKernels(args.backend as tf.KernelBackend);
+  if (simd !== null && size(x.shape) > 0) {
+    // One pass with SIMD, float64 between blocks (kernels.c sum_rows).
+    const backend = args.backend as WasmBackendLike;
+    const n = size(x.shape.slice(0, k));
+    const c = size(rest);
+    const out = backend.makeOutput(attrs.keepDims ? [...axes.map(() => 1), ...rest] : rest, 'float32');
+    const acc = backend.makeOutput([2 * c], 'float32'); // c float64 accumulators
+    try {
+      simd.sum_rows(heapOffset(backend, x), heapOffset(backend, out), heapOffset(backend, acc), n, c);
+    } finally {
+      backend.disposeData(acc.dataId);
+    }
+    return out;
+  }
+  if (k === 1 && rank === 2) return stockOf('Sum').kernelFunc(args);
   const scope = new KernelScope(args.backend as tf.KernelBackend, 'wasm');
   try {
     const x2 = scope.reshape(x, [size(x.shape.slice(0, k)), size(rest)]); // [N, C]
@@ -150,7 +258,26 @@ const sum: tf.KernelFunc = (args) => {
   }
 };
 
-const ours: Record<(typeof FAST_WASM_TRAINING_KERNELS)[number], tf.KernelFunc> = { BatchMatMul: batchMatMul, MaxPoolGrad: maxPoolGrad, Sum: sum };
+/**
+ * Cast to the dtype the tensor already has (e.g. `cast(step(y), 'float32')` in
+ * the ReLU gradient) without a copy, like {@link identity}; real conversions
+ * run the stock kernel.
+ */
+const cast: tf.KernelFunc = (args) => {
+  const { x } = args.inputs as { x: tf.TensorInfo };
+  const { dtype } = args.attrs as unknown as tf.CastAttrs;
+  if (x.dtype !== dtype || x.dtype === 'string') return stockOf('Cast').kernelFunc(args);
+  (args.backend as WasmBackendLike).incRef(x.dataId);
+  return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
+};
+
+const ours: Record<(typeof FAST_WASM_TRAINING_KERNELS)[number], tf.KernelFunc> = {
+  BatchMatMul: batchMatMul,
+  MaxPoolGrad: maxPoolGrad,
+  Sum: sum,
+  Identity: identity,
+  Cast: cast,
+};
 
 /**
  * Replaces the `wasm` kernels BatchMatMul, MaxPoolGrad and Sum by the faster

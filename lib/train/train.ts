@@ -101,19 +101,39 @@ export function makeBatch(
   end: number,
   oneHotClasses = 0,
 ): { x: tf.Tensor4D; y: tf.Tensor1D | tf.Tensor2D } {
+  const size = end - start;
+  return batchTensors(data, hwc, indices, start, end, oneHotClasses, new Float32Array(size * hwc[0] * hwc[1] * hwc[2]), new Float32Array(size));
+}
+
+/**
+ * {@link makeBatch} writing the float32 values into `xs` and `ys` (at least
+ * `[end-start, height, width, channels]` and `[end-start]` long), so that a
+ * training loop can reuse two buffers for every minibatch. Only for the wasm
+ * backend, which copies values into its heap: `cpu` (and tfjs-node, until
+ * first use) keep `xs` as the tensor's storage.
+ */
+function batchTensors(
+  data: LabeledImages,
+  hwc: [number, number, number],
+  indices: ArrayLike<number>,
+  start: number,
+  end: number,
+  oneHotClasses: number,
+  xs: Float32Array,
+  ys: Float32Array,
+): { x: tf.Tensor4D; y: tf.Tensor1D | tf.Tensor2D } {
   const per = hwc[0] * hwc[1] * hwc[2];
   const size = end - start;
-  const xs = new Float32Array(size * per);
-  const ys = new Float32Array(size); // class indices as float32, as TF.js's sparse cross-entropy expects
+  const pixels = data.pixels;
   for (let k = 0; k < size; k++) {
     const i = indices[start + k];
-    const src = data.pixels.subarray(i * per, (i + 1) * per);
+    const src = i * per;
     const off = k * per;
-    for (let p = 0; p < per; p++) xs[off + p] = src[p] / 255; // float division: never integer
-    ys[k] = data.labels[i];
+    for (let p = 0; p < per; p++) xs[off + p] = pixels[src + p] / 255; // float division: never integer
+    ys[k] = data.labels[i]; // class indices as float32, as TF.js's sparse cross-entropy expects
   }
-  const x = tf.tensor4d(xs, [size, hwc[0], hwc[1], hwc[2]]);
-  if (oneHotClasses === 0) return { x, y: tf.tensor1d(ys, 'float32') };
+  const x = tf.tensor4d(xs.length === size * per ? xs : xs.subarray(0, size * per), [size, hwc[0], hwc[1], hwc[2]]);
+  if (oneHotClasses === 0) return { x, y: tf.tensor1d(ys.length === size ? ys : ys.subarray(0, size), 'float32') };
   const oneHot = new Float32Array(size * oneHotClasses); // [size, numClasses]
   for (let k = 0; k < size; k++) oneHot[k * oneHotClasses + ys[k]] = 1;
   return { x, y: tf.tensor2d(oneHot, [size, oneHotClasses]) };
@@ -306,6 +326,12 @@ export async function trainClassifier(model: tf.LayersModel, train: LabeledImage
   const history: EpochRecord[] = [];
   let trainSeconds = 0;
   const batches = Math.ceil(train.n / batchSize);
+  // One pair of minibatch buffers for the whole run on wasm, which copies
+  // tensor values into its heap (cpu and tfjs-node keep the array itself).
+  const reuse = tf.getBackend() === 'wasm';
+  const per = hwc[0] * hwc[1] * hwc[2];
+  const xsBuffer = reuse ? new Float32Array(Math.min(batchSize, train.n) * per) : undefined;
+  const ysBuffer = reuse ? new Float32Array(Math.min(batchSize, train.n)) : undefined;
   try {
     for (let epoch = 1; epoch <= epochs; epoch++) {
       const order = shuffledIndices(train.n, (seed + epoch) >>> 0);
@@ -317,7 +343,9 @@ export async function trainClassifier(model: tf.LayersModel, train: LabeledImage
       for (let b = 0; b < batches; b++) {
         const start = b * batchSize;
         const end = Math.min(start + batchSize, train.n);
-        const { x, y } = makeBatch(train, hwc, order, start, end, oneHotClasses);
+        const { x, y } = reuse
+          ? batchTensors(train, hwc, order, start, end, oneHotClasses, xsBuffer!, ysBuffer!)
+          : makeBatch(train, hwc, order, start, end, oneHotClasses);
         let values: number | number[];
         try {
           values = await model.trainOnBatch(x, y);
