@@ -7,11 +7,17 @@ import * as path from 'node:path';
 
 /** The part of tslab's `Display` the course uses (one MIME type per call). */
 export interface Display {
+  /** Shows HTML (`text/html`); scripts in it run only where the notebook is trusted. */
   html(s: string): void;
+  /** Shows Markdown (`text/markdown`). */
   markdown(s: string): void;
+  /** Shows plain text (`text/plain`). */
   text(s: string): void;
+  /** Shows a PNG image from its file bytes (`image/png`). */
   png(b: Uint8Array): void;
+  /** Shows an SVG document (`image/svg+xml`; not shown in untrusted notebooks). */
   svg(s: string): void;
+  /** Shows data of any MIME type. */
   raw(contentType: string, b: string | Uint8Array): unknown;
 }
 
@@ -48,7 +54,7 @@ function kernelTslab(): TslabPublic | null {
  * Whether this code runs inside a tslab Jupyter kernel (rich display available).
  * @example
  * ```ts
- * inNotebook(); // false in a test or a terminal script
+ * inNotebook(); // false (in a test or a terminal script)
  * ```
  */
 export function inNotebook(): boolean {
@@ -67,7 +73,7 @@ export interface Showable {
  * Shows HTML in the notebook, or prints the text form to stdout outside one.
  * @example
  * ```ts
- * show({ html: '<b>hi</b>', text: 'hi' }); // prints "hi" outside a notebook
+ * show({ html: '<b>hi</b>', text: 'hi' }); // undefined (outside a notebook it prints hi)
  * ```
  */
 export function show(item: Showable): void {
@@ -82,6 +88,7 @@ export function show(item: Showable): void {
  * text only when `printText` is true.
  */
 export interface LiveOutput {
+  /** Replaces the output's content with `item` (see {@link liveOutput}). */
   update(item: Showable): void;
 }
 
@@ -91,7 +98,7 @@ export interface LiveOutput {
  * @example
  * ```ts
  * const out = liveOutput();
- * out.update({ html: '<p>epoch 1</p>', text: 'epoch 1' }); // prints nothing outside a notebook
+ * out.update({ html: '<p>epoch 1</p>', text: 'epoch 1' }); // undefined (prints nothing outside a notebook)
  * ```
  */
 export function liveOutput(printText = false): LiveOutput {

@@ -174,7 +174,10 @@ export interface GridItem {
 
 /**
  * An image grid as HTML with PNG data URIs and captions (renders without scripts).
+ * For a big batch, see `imageGrid`, which shows a sample.
  * @param pixels - `[n, height, width, channels]` uint8 NHWC.
+ * @param columns - most images per row (fewer where the output is narrower). @default 10
+ * @param scale - integer zoom of each image. @default 3
  * @example
  * ```ts
  * imageGridHtml(new Uint8Array(32 * 32 * 3), [1, 32, 32, 3], [{ index: 0, caption: 'cat' }]).includes('data:image/png;base64,'); // true
@@ -188,7 +191,8 @@ export function imageGridHtml(pixels: Uint8Array, shape: [number, number, number
       return `<figure style="margin:4px;text-align:center"><img src="data:image/png;base64,${b64}" width="${w * scale}" height="${h * scale}" style="image-rendering:pixelated" alt="${escapeHtml(it.caption)}"/><figcaption style="font-size:11px;color:${it.color ?? 'inherit'}">${escapeHtml(it.caption)}</figcaption></figure>`;
     })
     .join('');
-  return `<div style="display:grid;grid-template-columns:repeat(${columns}, max-content);gap:2px">${cells}</div>`;
+  // Wraps on narrow outputs (at most `columns` per row), instead of overflowing to the right.
+  return `<div style="display:flex;flex-wrap:wrap;gap:2px;max-width:${columns * (w * scale + 10)}px">${cells}</div>`;
 }
 
 /**

@@ -2,15 +2,27 @@
  * Charts on plotly.js (plotly.com/javascript): figures as plain
  * `{ data, layout }` objects, shown in a tslab notebook as HTML with plotly.js
  * inlined (no CDN), or written into a self-contained HTML report.
+ *
+ * Every figure's HTML carries a static SVG image of the same figure, drawn by
+ * this library (see `figureSvg`), as an `<img src="data:image/svg+xml;…">`.
+ * Where scripts run (a trusted notebook, a report in a browser), a small
+ * script swaps it for the interactive plotly chart; where they do not
+ * (untrusted notebooks, GitHub, nbconvert HTML without scripts), the image
+ * stays and the chart is still readable. Long series are downsampled first
+ * (see `downsampleFigure`).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ArgumentError, describe } from '../errors';
 import { escapeHtml, inNotebook, show } from '../notebook';
+import { downsampleFigure, type DownsampleMethod } from './downsample';
+import { figureSvg, svgDataUri } from './svg';
 
 /** A plotly figure: traces and layout, as plotly.js's `newPlot` takes them. */
 export interface Figure {
+  /** The traces (plotly.com/javascript/reference): `{ type: 'scatter', x, y, name, … }`, `{ type: 'bar', … }`, `{ type: 'heatmap', z, … }`. */
   data: Record<string, unknown>[];
+  /** Title, axes, grid of subplots, margins, … (plotly.com/javascript/reference/layout). */
   layout?: Record<string, unknown>;
 }
 
@@ -22,34 +34,87 @@ export function plotlyJs(): string {
   return plotlySource;
 }
 
-/** A `<script>` element that defines `window.Plotly` (the whole bundle inlined). */
+/**
+ * A `<script>` element that defines `window.Plotly` (the whole bundle inlined).
+ * The bundle is wrapped so that it always sets `window.Plotly`: where a page
+ * has RequireJS (classic Notebook 6, nbconvert's HTML export online), the
+ * bare bundle would register an anonymous AMD module instead and no chart
+ * would draw.
+ */
 export function plotlyScriptTag(): string {
   // '</script' inside the bundle would end the element early.
-  return `<script type="text/javascript">${plotlyJs().replace(/<\/script/gi, '<\\/script')}</script>`;
+  const bundle = plotlyJs().replace(/<\/script/gi, '<\\/script');
+  return `<script type="text/javascript">(function(define, exports, module){\n${bundle}\n}).call(window);</script>`;
 }
 
 let counter = 0;
 
+/** Options of {@link figureHtml}. */
+export interface FigureHtmlOptions {
+  /** Inline plotly.js in this HTML. @default false */
+  includePlotlyJs?: boolean;
+  /** Height in CSS pixels (the static image's too, unless `layout.height` is set). @default 360 */
+  height?: number;
+  /** Width of the static image in pixels (the interactive chart fills its container). @default 720 */
+  width?: number;
+  /** Include the static SVG image that shows where scripts do not run. @default true */
+  staticImage?: boolean;
+  /** Most points per scatter trace; longer ones are downsampled (see `downsampleFigure`). `Infinity`: never. @default 2000 */
+  maxPoints?: number;
+  /** How lines are downsampled. @default 'minmax' */
+  downsample?: DownsampleMethod;
+}
+
 /**
- * HTML for one figure: a `<div>` and a script that draws it with `Plotly.newPlot`
- * once plotly.js is available (it waits up to 30 s for an earlier output that
- * inlines plotly.js, see {@link loadPlotly}).
- * @param options.includePlotlyJs - inline plotly.js in this HTML. @default false
- * @param options.height - height in CSS pixels. @default 360
+ * HTML for one figure: a `<div class="dlc-figure">` holding a static SVG image
+ * of the figure, and a script that replaces the image with the interactive
+ * chart (`Plotly.newPlot`) once plotly.js is available. The script waits up to
+ * 30 s for an earlier output that inlines plotly.js (see {@link loadPlotly});
+ * without plotly.js, or without scripts, the static image stays.
  * @example
  * ```ts
  * figureHtml({ data: [{ y: [1, 2] }] }).includes('Plotly.newPlot'); // true
  * ```
  */
-export function figureHtml(fig: Figure, options: { includePlotlyJs?: boolean; height?: number } = {}): string {
+export function figureHtml(fig: Figure, options: FigureHtmlOptions = {}): string {
   checkFigure('figureHtml', fig);
   const id = `dlc-plot-${process.pid}-${Date.now().toString(36)}-${counter++}`;
   const height = options.height ?? 360;
-  const json = JSON.stringify(fig).replace(/</g, '\\u003c');
+  const shown = downsampleFigure(fig, { maxPoints: options.maxPoints ?? 2000, method: options.downsample ?? 'minmax' });
+  const json = JSON.stringify(shown).replace(/</g, '\\u003c');
+  const image = options.staticImage === false ? '' : staticImageHtml(shown, options.width ?? 720, height);
+  // Draw into a new div and hide the image only once plotly.js is there; put
+  // the image back if plotly fails.
   const draw =
-    `(function(){var f=${json};var t=0;function go(){if(window.Plotly){window.Plotly.newPlot('${id}',f.data,f.layout||{},{responsive:true,displaylogo:false});}` +
-    `else if(t++<300){setTimeout(go,100);}else{document.getElementById('${id}').textContent='plotly.js is not loaded: run the cell that calls loadPlotly()';}}go();})();`;
-  return `${options.includePlotlyJs ? plotlyScriptTag() : ''}<div id="${id}" style="width:100%;height:${height}px"></div><script type="text/javascript">${draw}</script>`;
+    `(function(){var f=${json};var t=0;function go(){var el=document.getElementById('${id}');if(!el)return;` +
+    `var img=el.querySelector('.dlc-static');` +
+    `if(window.Plotly){var d=document.createElement('div');d.className='dlc-plot';d.style.width='100%';d.style.height='${height}px';el.appendChild(d);if(img)img.style.display='none';` +
+    `var back=function(e){d.remove();if(img)img.style.display='';if(window.console)console.error('dl-course: plotly could not draw the chart',e);};` +
+    `try{window.Plotly.newPlot(d,f.data,f.layout||{},{responsive:true,displaylogo:false}).then(function(){if(img)img.remove();},back);}catch(e){back(e);}}` +
+    `else if(t++<300){setTimeout(go,100);}else{var n=document.createElement('div');n.style.cssText='color:#888;font-size:smaller';n.textContent='(static image: plotly.js is not loaded; run the cell that calls loadPlotly() for an interactive chart)';el.appendChild(n);}}go();})();`;
+  return `${options.includePlotlyJs ? plotlyScriptTag() : ''}<div class="dlc-figure" id="${id}" style="width:100%;min-height:${height}px">${image}</div><script type="text/javascript">${draw}</script>`;
+}
+
+/** The static image of a figure as an `<img>` with an SVG data URI (or a note, if it cannot be drawn). */
+function staticImageHtml(fig: Figure, width: number, height: number): string {
+  const title = titleText(fig);
+  try {
+    const svg = figureSvg(fig, { width, height });
+    const layout = (fig.layout ?? {}) as { width?: unknown; height?: unknown };
+    const w = typeof layout.width === 'number' ? layout.width : width;
+    const h = typeof layout.height === 'number' ? layout.height : height;
+    const alt = `${title || 'chart'} (static image of the interactive chart)`;
+    return `<img class="dlc-static" src="${svgDataUri(svg)}" width="${w}" height="${h}" alt="${escapeHtml(alt)}" style="max-width:100%;height:auto"/>`;
+  } catch (e) {
+    return `<div class="dlc-static" style="color:#a00">(no static image of this chart: ${escapeHtml((e as Error).message)})</div>`;
+  }
+}
+
+function titleText(fig: Figure): string {
+  const t = (fig.layout ?? {}).title as unknown;
+  if (typeof t === 'string') return t;
+  if (t && typeof t === 'object' && typeof (t as { text?: unknown }).text === 'string') return (t as { text: string }).text;
+  return '';
 }
 
 function checkFigure(fn: string, fig: Figure): void {
@@ -65,13 +130,25 @@ let loadedInKernel = false;
  * nothing outside a notebook.
  * @example
  * ```ts
- * loadPlotly(); // outside a notebook: no output
+ * loadPlotly(); // undefined (outside a notebook: no output)
  * ```
  */
 export function loadPlotly(): void {
   if (!inNotebook()) return;
-  show({ html: `${plotlyScriptTag()}<div style="color:#888;font-size:smaller">plotly.js ${plotlyVersion()} loaded</div>`, text: '' });
+  show({ html: plotlyLoaderHtml(), text: '' });
   loadedInKernel = true;
+}
+
+/**
+ * The HTML that {@link loadPlotly} shows: plotly.js inlined and a status line
+ * that says, where scripts do not run, that the charts are static images.
+ */
+export function plotlyLoaderHtml(): string {
+  const id = `dlc-plotly-status-${process.pid}-${Date.now().toString(36)}-${counter++}`;
+  return (
+    `<div id="${id}" class="dlc-plotly-status" style="color:#888;font-size:smaller">Charts below are static images here: this viewer does not run the notebook's scripts. Run the notebook (or trust it) for interactive charts.</div>` +
+    `${plotlyScriptTag()}<script type="text/javascript">(function(){var s=document.getElementById('${id}');if(s&&window.Plotly)s.textContent='plotly.js ${plotlyVersion()} loaded: the charts below are interactive (zoom, pan, hover).';})();</script>`
+  );
 }
 
 /** Whether plotly.js was already sent to this kernel's notebook. */
@@ -88,10 +165,10 @@ function plotlyVersion(): string {
  * summary) if given.
  * @example
  * ```ts
- * showFigure({ data: [{ y: [1, 2] }] }, 'a line'); // prints "a line" outside a notebook
+ * showFigure({ data: [{ y: [1, 2] }] }, 'a line'); // undefined (outside a notebook it prints: a line)
  * ```
  */
-export function showFigure(fig: Figure, text = '', options: { height?: number } = {}): void {
+export function showFigure(fig: Figure, text = '', options: Omit<FigureHtmlOptions, 'includePlotlyJs'> = {}): void {
   checkFigure('showFigure', fig);
   if (inNotebook() && !loadedInKernel) loadPlotly();
   show({ html: figureHtml(fig, options), text });
@@ -99,6 +176,7 @@ export function showFigure(fig: Figure, text = '', options: { height?: number } 
 
 /** One section of an HTML report. */
 export interface ReportSection {
+  /** The section's `<h2>` heading; empty for none. */
   heading: string;
   /** Trusted HTML (figures from {@link figureHtml}, tables, images). */
   html: string;
@@ -111,11 +189,12 @@ export interface ReportSection {
  * @returns the path written.
  * @example
  * ```ts
- * writeHtmlReport('/tmp/r.html', 'Run', [{ heading: 'Loss', html: figureHtml(fig) }]); // '/tmp/r.html'
+ * const file = path.join(os.tmpdir(), 'dlc-report-example.html');
+ * writeHtmlReport(file, 'Run', [{ heading: 'Loss', html: figureHtml({ data: [{ y: [3, 2, 1] }] }) }]) === file; // true
  * ```
  */
 export function writeHtmlReport(file: string, title: string, sections: ReportSection[]): string {
-  const body = sections.map((s) => `<h2>${escapeHtml(s.heading)}</h2>\n${s.html}`).join('\n');
+  const body = sections.map((s) => `${s.heading ? `<h2>${escapeHtml(s.heading)}</h2>\n` : ''}${s.html}`).join('\n');
   const html =
     `<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title>` +
     `<style>body{font-family:system-ui,sans-serif;max-width:1000px;margin:2em auto;padding:0 1em}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:2px 6px;text-align:right}</style>` +
@@ -125,4 +204,20 @@ export function writeHtmlReport(file: string, title: string, sections: ReportSec
   fs.writeFileSync(tmp, html);
   fs.renameSync(tmp, file);
   return file;
+}
+
+/**
+ * Writes one figure as a self-contained HTML page (plotly.js inlined, static
+ * image for viewers without scripts).
+ * @returns the path written.
+ * @example
+ * ```ts
+ * const file = path.join(os.tmpdir(), 'dlc-loss-example.html');
+ * writeFigureHtml(file, historyFigure([{ epoch: 1, loss: 2.1, accuracy: 0.3 }])) === file; // true
+ * ```
+ */
+export function writeFigureHtml(file: string, fig: Figure, options: Omit<FigureHtmlOptions, 'includePlotlyJs'> & { title?: string } = {}): string {
+  checkFigure('writeFigureHtml', fig);
+  const title = options.title ?? (titleText(fig) || 'Chart');
+  return writeHtmlReport(file, title, [{ heading: '', html: figureHtml(fig, options) }]);
 }

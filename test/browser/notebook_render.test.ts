@@ -1,0 +1,172 @@
+/**
+ * Charts render wherever a notebook is opened: each notebook is executed in a
+ * real tslab kernel (quick mode), exported with `jupyter nbconvert --to html`,
+ * and opened in headless Chromium without network, once with scripts (every
+ * figure must become a plotly chart) and once without (every figure's static
+ * image, the image grids and the diagrams must show). Screenshots of both
+ * modes go to runs/browser/.
+ */
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ROOT, SUBSET } from '../helpers/notebook';
+import { haveChromium, launchOffline, offlineContext } from './chromium';
+
+const PYTHON = '/usr/bin/python3';
+const OUT = path.join(ROOT, 'runs', 'browser');
+const JUPYTER_PATH = path.join(ROOT, '.jupyter', 'share', 'jupyter');
+// In CI a missing Chromium or Jupyter is a failure, not a skip.
+const required = process.env.CI === 'true' || process.env.REQUIRE_BROWSER === '1';
+
+function haveJupyter(): boolean {
+  const r = spawnSync(PYTHON, ['-c', 'import nbclient, nbformat, nbconvert, jupyter_client'], { encoding: 'utf8' });
+  return r.status === 0 && fs.existsSync(path.join(JUPYTER_PATH, 'kernels', 'tslab', 'kernel.json'));
+}
+const toolsMissing = [!haveChromium() && 'Chromium (/usr/bin/chromium or $CHROMIUM_PATH)', !haveJupyter() && 'Jupyter (nbclient, nbconvert) with the tslab kernel in .jupyter/'].filter(Boolean);
+const haveSubset = fs.existsSync(SUBSET);
+
+const NOTEBOOKS = [
+  { file: '02-training-pipeline.ipynb', minFigures: 8, needsSubset: false },
+  { file: '05-cifar10-cnn.ipynb', minFigures: 5, needsSubset: true },
+];
+
+interface Output {
+  output_type: string;
+  data?: Record<string, string | string[]>;
+}
+
+/** Executes a notebook in the kernel and exports it to HTML; returns the HTML path and how many figures its outputs hold. */
+function executeAndExport(file: string): { html: string; figures: number } {
+  const executedDir = path.join(OUT, 'executed');
+  const run = spawnSync(PYTHON, [path.join(ROOT, 'scripts', 'run_notebook.py'), path.join(ROOT, 'notebooks', file), '--out', executedDir], {
+    cwd: ROOT,
+    env: { ...process.env, COURSE_QUICK: '1', DL_COURSE_CIFAR10: SUBSET, JUPYTER_PATH },
+    encoding: 'utf8',
+    timeout: 900_000,
+  });
+  if (run.status !== 0) throw new Error(`run_notebook.py ${file} failed (${run.status}):\n${run.stdout}\n${run.stderr}`);
+  const executed = path.join(executedDir, file);
+  const conv = spawnSync(PYTHON, ['-m', 'nbconvert', '--to', 'html', '--output-dir', path.join(OUT, 'html'), executed], { cwd: ROOT, encoding: 'utf8', timeout: 300_000 });
+  if (conv.status !== 0) throw new Error(`nbconvert ${file} failed (${conv.status}):\n${conv.stderr}`);
+  const nb = JSON.parse(fs.readFileSync(executed, 'utf8')) as { cells: { outputs?: Output[] }[] };
+  let figures = 0;
+  for (const o of nb.cells.flatMap((c) => c.outputs ?? [])) {
+    const html = o.data?.['text/html'];
+    if (html) figures += ((Array.isArray(html) ? html.join('') : html).match(/class="dlc-figure"/g) ?? []).length;
+  }
+  return { html: path.join(OUT, 'html', file.replace(/\.ipynb$/, '.html')), figures };
+}
+
+/** Requests other than those of nbconvert's own template (RequireJS, MathJax: CDN URLs in pip's nbconvert, local files in Debian's). */
+function outsideTemplate(urls: string[]): string[] {
+  return urls.filter((u) => !/\/(require(\.min)?\.js|MathJax\.js)(\?|$)/i.test(u));
+}
+
+/** Screenshots of the whole page and of the first figures, for a person to look at. */
+async function screenshots(page: Page, name: string): Promise<void> {
+  fs.mkdirSync(path.join(OUT, 'screenshots'), { recursive: true });
+  await page.screenshot({ path: path.join(OUT, 'screenshots', `${name}-page.png`), fullPage: true });
+  const figs = page.locator('.dlc-figure');
+  const n = Math.min(await figs.count(), 3);
+  for (let i = 0; i < n; i++) await figs.nth(i).screenshot({ path: path.join(OUT, 'screenshots', `${name}-figure${i + 1}.png`) });
+}
+
+describe.skipIf(!required && toolsMissing.length > 0)('charts in an exported notebook, in headless Chromium without network', () => {
+  let browser: Browser;
+  beforeAll(async () => {
+    if (!toolsMissing.length) browser = await launchOffline();
+  }, 60_000);
+  // In CI each test fails on its own (not a hook error, which vitest reports as skipped tests).
+  const requireTools = () => {
+    if (toolsMissing.length) throw new Error(`missing: ${toolsMissing.join('; ')} (CI=true requires them)`);
+  };
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  describe.each(NOTEBOOKS)('$file', ({ file, minFigures, needsSubset }) => {
+    const skip = needsSubset && !haveSubset;
+    let exported: { html: string; figures: number };
+    beforeAll(() => {
+      if (!skip && !toolsMissing.length) exported = executeAndExport(file);
+    }, 900_000);
+
+    it.skipIf(skip)('draws every figure with plotly.js when scripts run, with no request leaving the machine', async () => {
+      requireTools();
+      expect(exported.figures).toBeGreaterThanOrEqual(minFigures);
+      const blocked: string[] = [];
+      const context = await offlineContext(browser, true, blocked);
+      const page = await context.newPage();
+      const errors: string[] = [];
+      page.on('pageerror', (e) => errors.push(e.message));
+      await page.goto(`file://${exported.html}`);
+      // Each figure's script swaps its static image for a plotly chart (.main-svg are plotly's SVG layers).
+      await page.waitForFunction(() => Array.from(document.querySelectorAll('.dlc-figure')).every((f) => f.querySelector('.main-svg')), null, { timeout: 60_000 });
+      const state = await page.evaluate(() => ({
+        figures: document.querySelectorAll('.dlc-figure').length,
+        drawn: Array.from(document.querySelectorAll('.dlc-figure')).filter((f) => f.querySelector('.js-plotly-plot .main-svg')).length,
+        staticLeft: document.querySelectorAll('.dlc-figure .dlc-static').length,
+        status: document.querySelector('.dlc-plotly-status')?.textContent ?? '',
+        requireJs: typeof (window as unknown as { define?: { amd?: unknown } }).define?.amd, // nbconvert's page loads RequireJS
+      }));
+      await screenshots(page, `${file.replace(/\.ipynb$/, '')}-scripts`);
+      await context.close();
+      expect(state.figures).toBe(exported.figures);
+      expect(state.drawn).toBe(exported.figures);
+      expect(state.staticLeft).toBe(0);
+      expect(state.status).toMatch(/^plotly\.js [\d.]+ loaded/);
+      // Debian's nbconvert links RequireJS from /usr/share/javascript: the charts drew although an AMD loader was present.
+      if (/<script src="file:[^"]*require[^"]*"/.test(fs.readFileSync(exported.html, 'utf8'))) expect(state.requireJs).toBe('object');
+      expect(errors).toEqual([]);
+      expect(outsideTemplate(blocked)).toEqual([]); // no chart asked for the network
+    }, 120_000);
+
+    it.skipIf(skip)('shows every static image, image grid and diagram when scripts are off', async () => {
+      requireTools();
+      const blocked: string[] = [];
+      const context = await offlineContext(browser, false, blocked);
+      const page = await context.newPage();
+      await page.goto(`file://${exported.html}`);
+      // Diagrams sit in <details> (closed, because JupyterLab draws the mermaid block instead); clicking needs no script.
+      const summaries = page.locator('details > summary');
+      for (let i = 0; i < (await summaries.count()); i++) await summaries.nth(i).click();
+      await page.waitForFunction(() => Array.from(document.images).every((img) => img.complete), null, { timeout: 30_000 });
+      const state = await page.evaluate(() => {
+        const visible = (el: Element) => {
+          const r = el.getBoundingClientRect();
+          const s = getComputedStyle(el);
+          return r.width > 50 && r.height > 50 && s.display !== 'none' && s.visibility !== 'hidden';
+        };
+        const statics = Array.from(document.querySelectorAll<HTMLImageElement>('.dlc-figure img.dlc-static'));
+        const grids = Array.from(document.querySelectorAll<HTMLImageElement>('img[src^="data:image/png"]'));
+        const diagrams = Array.from(document.querySelectorAll<HTMLImageElement>('details img'));
+        const ok = (imgs: HTMLImageElement[]) => imgs.filter((img) => img.complete && img.naturalWidth > 0 && visible(img)).length;
+        return {
+          figures: document.querySelectorAll('.dlc-figure').length,
+          statics: statics.length,
+          staticsShown: ok(statics),
+          grids: grids.length,
+          gridsShown: grids.filter((img) => img.complete && img.naturalWidth > 0).length,
+          diagrams: diagrams.length,
+          diagramsShown: ok(diagrams),
+          plotly: document.querySelectorAll('.main-svg').length,
+          status: document.querySelector('.dlc-plotly-status')?.textContent ?? '',
+        };
+      });
+      await screenshots(page, `${file.replace(/\.ipynb$/, '')}-noscripts`);
+      await context.close();
+      expect(state.figures).toBe(exported.figures);
+      expect(state.statics).toBe(exported.figures);
+      expect(state.staticsShown).toBe(exported.figures);
+      expect(state.plotly).toBe(0);
+      expect(state.status).toMatch(/static images here/);
+      expect(state.gridsShown).toBe(state.grids);
+      expect(state.diagramsShown).toBe(state.diagrams);
+      if (file.startsWith('02')) expect(state.diagrams).toBe(2);
+      if (file.startsWith('05')) expect(state.grids).toBeGreaterThanOrEqual(20); // the first 20 training images
+      expect(outsideTemplate(blocked)).toEqual([]);
+    }, 120_000);
+  });
+});
