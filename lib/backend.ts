@@ -214,11 +214,13 @@ async function tryCandidate(c: Candidate, versions: Record<string, string>, wasm
  *   lists each candidate and its loader message).
  * @example
  * ```ts
- * const report = await initBackend(); // on a machine without tfjs-node:
+ * // initBackend() picks the best available; here wasm is asked for by name:
+ * const report = await initBackend({ backend: 'wasm' });
  * report.backend; // 'wasm'
- * report.skipped.map((s) => `${s.candidate}: ${s.why}`);
- * // ['@tensorflow/tfjs-node-gpu: not installed', '@tensorflow/tfjs-node: not installed']
- * await initBackend({ backend: 'cpu' }); // { backend: 'cpu', gpu: false, ... }
+ * report.skipped.map((s) => s.candidate); // ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node']
+ * report.skipped.map((s) => s.why); // ['overridden', 'overridden']
+ * // Without tfjs-node installed, initBackend() reports them as 'not installed'.
+ * await initBackend({ backend: 'gpu' as never }); // throws ArgumentError: options.backend must be one of tensorflow, wasm, cpu
  * ```
  */
 export async function initBackend(options: InitBackendOptions = {}): Promise<BackendReport> {
@@ -293,9 +295,9 @@ function gpuInUse(c: Candidate): boolean | 'unknown' {
  * The report of the last successful {@link initBackend}, or `undefined` before it.
  * @example
  * ```ts
- * backendReport(); // undefined
- * await initBackend();
+ * await initBackend({ backend: 'wasm' });
  * backendReport()?.backend; // 'wasm'
+ * backendReport()?.gpu; // false
  * ```
  */
 export function backendReport(): BackendReport | undefined {
@@ -306,12 +308,10 @@ export function backendReport(): BackendReport | undefined {
  * The report as a few lines for people (a log, a notebook cell).
  * @example
  * ```ts
- * formatBackendReport(await initBackend());
- * // 'TF.js backend: wasm (@tensorflow/tfjs-backend-wasm), GPU: no, threads: 2\n
- * //  why: @tensorflow/tfjs-backend-wasm is the first candidate that loaded (...)\n
- * //  threads: default: 2 = available cores (at most 8) (tfjs-backend-wasm-threaded-simd.wasm over worker_threads)\n
- * //  skipped: @tensorflow/tfjs-node-gpu (not installed), @tensorflow/tfjs-node (not installed)\n
- * //  versions: node 20.20.0, tfjs 4.22.0, ...'
+ * const text = formatBackendReport(await initBackend({ backend: 'wasm' }));
+ * text.split('\n')[0].startsWith('TF.js backend: wasm (@tensorflow/tfjs-backend-wasm), GPU: no'); // true
+ * // Then: why, threads, skipped candidates and versions, one line each, e.g.
+ * //  skipped: @tensorflow/tfjs-node-gpu (not installed), @tensorflow/tfjs-node (not installed)
  * ```
  */
 export function formatBackendReport(r: BackendReport): string {

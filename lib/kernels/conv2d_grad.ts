@@ -53,20 +53,26 @@ const stockKernels = new Map<string, tf.KernelConfig | undefined>();
  * the kernels here and in lib/kernels/wasm_training.ts.
  * @example
  * ```ts
- * const scope = new KernelScope(backend, 'wasm');
+ * const x = tf.tensor2d([[1, 2, 3], [4, 5, 6]]); // [rows, cols]
+ * const scope = new KernelScope(tf.backend(), tf.getBackend());
+ * let out: tf.TensorInfo;
  * try {
- *   const t = scope.transpose(x, [1, 0]); // [cols, rows]
- *   return scope.keep(scope.reshape(t, [-1])); // the kernel's output survives
+ *   const t = scope.transpose(x, [1, 0]); // [cols, rows], an intermediate
+ *   out = scope.keep(scope.reshape(t, [-1])); // the result survives
  * } finally {
- *   scope.disposeAll(); // frees t
+ *   // Free the intermediates:
+ *   scope.disposeAll();
  * }
+ * tf.engine().makeTensorFromTensorInfo(out).arraySync(); // [1, 4, 2, 5, 3, 6]
  * ```
  */
 export class KernelScope {
   private readonly intermediates: tf.TensorInfo[] = [];
 
   constructor(
+    /** The backend whose kernels run and whose memory holds the intermediates. */
     readonly backend: tf.KernelBackend,
+    /** Its registered name, e.g. `wasm` or `cpu`. */
     readonly backendName: string,
   ) {}
 
@@ -99,10 +105,12 @@ export class KernelScope {
     this.intermediates.length = 0;
   }
 
+  /** Transpose kernel: output dimension `i` is input dimension `perm[i]`. */
   transpose(x: tf.TensorInfo, perm: number[]): tf.TensorInfo {
     return this.run('Transpose', { x }, { perm });
   }
 
+  /** Reshape kernel (same data, new shape; `-1` infers one dimension). */
   reshape(x: tf.TensorInfo, shape: number[]): tf.TensorInfo {
     return this.run('Reshape', { x }, { shape });
   }
@@ -112,6 +120,7 @@ export class KernelScope {
     return this.run('PadV2', { x }, { paddings, constantValue: 0 });
   }
 
+  /** Slice kernel: `size[d]` elements from `begin[d]` along each dimension. */
   slice(x: tf.TensorInfo, begin: number[], size: number[]): tf.TensorInfo {
     return this.run('Slice', { x }, { begin, size });
   }
@@ -135,6 +144,7 @@ export class KernelScope {
     return this.run('Concat', xs as unknown as tf.NamedTensorInfoMap, { axis });
   }
 
+  /** Reverse kernel: flips the given dimensions (e.g. a filter's spatial axes). */
   reverse(x: tf.TensorInfo, dims: number[]): tf.TensorInfo {
     return this.run('Reverse', { x }, { dims });
   }

@@ -44,7 +44,9 @@ function memoryOf(backend: tf.KernelBackend): WebAssembly.Memory | undefined {
  * then use their JavaScript versions. Set `DL_COURSE_SIMD_KERNELS=0` to force that.
  * @example
  * ```ts
- * simdKernels(tf.backend())?.max_pool_grad_2x2(x, dy, dx, 32, 30, 30, 32, 15, 15);
+ * // On the wasm backend (the default) the kernels are available:
+ * simdKernels(tf.backend()) !== null; // true
+ * // e.g. simdKernels(tf.backend())?.max_pool_grad_2x2(x, dy, dx, 32, 30, 30, 32, 15, 15) with heap offsets.
  * ```
  */
 export function simdKernels(backend: tf.KernelBackend): SimdKernels | null {

@@ -291,7 +291,7 @@ const ours: Record<(typeof FAST_WASM_TRAINING_KERNELS)[number], tf.KernelFunc> =
  * ```ts
  * registerFastWasmTrainingKernels();
  * await tf.setBackend('wasm');
- * tf.matMul(tf.ones([3, 2]), tf.ones([3, 4]), true, false).shape; // [2, 4], via XNNPACK
+ * tf.matMul(tf.ones([3, 2]), tf.ones([3, 4]), true, false).arraySync(); // [[3, 3, 3, 3], [3, 3, 3, 3]]
  * ```
  */
 export function registerFastWasmTrainingKernels(): void {

@@ -76,7 +76,7 @@ let installedThreads: number | undefined; // threads of the factory now register
  * The default thread count: the cores Node may use (`os.availableParallelism()`), at most {@link MAX_WASM_THREADS}.
  * @example
  * ```ts
- * defaultWasmThreads(); // 2 on a 2-core machine
+ * defaultWasmThreads() === Math.min(os.availableParallelism(), MAX_WASM_THREADS); // true (2 on a 2-core machine)
  * ```
  */
 export function defaultWasmThreads(): number {
@@ -95,7 +95,12 @@ export function defaultWasmThreads(): number {
  * resolveWasmThreads(); // { threads: 2, source: 'DL_COURSE_WASM_THREADS=2' }
  * ```
  */
-export function resolveWasmThreads(option?: number): { threads: number; source: string } {
+export function resolveWasmThreads(option?: number): {
+  /** Threads to use, 1..{@link MAX_WASM_THREADS}. */
+  threads: number;
+  /** Where the number came from, e.g. `DL_COURSE_WASM_THREADS=2`. */
+  source: string;
+} {
   const fn = 'resolveWasmThreads';
   const valid = (v: unknown) => typeof v === 'number' && Number.isInteger(v) && v >= 1 && v <= MAX_WASM_THREADS;
   if (option !== undefined) {
@@ -287,7 +292,10 @@ function captureStockFactory(): void {
  * How the `wasm` backend is set up (threads asked for and, once initialised, really used).
  * @example
  * ```ts
- * wasmThreadsInfo().build; // 'threaded-simd' after useThreadedWasm(2) and tf.setBackend('wasm')
+ * // What initBackend() does on a machine with 2 or more cores:
+ * useThreadedWasm(2);
+ * await tf.setBackend('wasm');
+ * wasmThreadsInfo().build; // 'threaded-simd'
  * ```
  */
 export function wasmThreadsInfo(): WasmThreadsInfo {
