@@ -222,6 +222,10 @@ async function tryCandidate(c: Candidate, versions: Record<string, string>, wasm
  * // Without tfjs-node installed, initBackend() reports them as 'not installed'.
  * await initBackend({ backend: 'gpu' as never }); // throws ArgumentError: options.backend must be one of tensorflow, wasm, cpu
  * ```
+ * @see [Notebook 00: getting started](../notebooks/00-getting-started.ipynb)
+ * @see [Notebook 02: the training pipeline](../notebooks/02-training-pipeline.ipynb)
+ * @see [Notebook 04: the maths of an MLP](../notebooks/04-mlp-maths.ipynb)
+ * @see [Notebook 05: a CNN for CIFAR-10](../notebooks/05-cifar10-cnn.ipynb)
  */
 export async function initBackend(options: InitBackendOptions = {}): Promise<BackendReport> {
   const { request, source } = resolveRequest(options);
@@ -313,6 +317,10 @@ export function backendReport(): BackendReport | undefined {
  * // Then: why, threads, skipped candidates and versions, one line each, e.g.
  * //  skipped: @tensorflow/tfjs-node-gpu (not installed), @tensorflow/tfjs-node (not installed)
  * ```
+ * @see [Notebook 00: getting started](../notebooks/00-getting-started.ipynb)
+ * @see [Notebook 02: the training pipeline](../notebooks/02-training-pipeline.ipynb)
+ * @see [Notebook 04: the maths of an MLP](../notebooks/04-mlp-maths.ipynb)
+ * @see [Notebook 05: a CNN for CIFAR-10](../notebooks/05-cifar10-cnn.ipynb)
  */
 export function formatBackendReport(r: BackendReport): string {
   const gpu = r.gpu === 'unknown' ? 'unknown' : r.gpu ? 'yes' : 'no';

@@ -122,6 +122,9 @@ function checkSparseLabels(fn: string, labels: unknown, outputs: tf.Tensor2D): t
  * ```ts
  * sparseCategoricalCrossentropy(tf.tensor1d([1], 'int32'), tf.tensor2d([[0.5, 0.5]])).dataSync()[0]; // 0.6931 (ln 2)
  * ```
+ * @see [Notebook 02: the training pipeline](../notebooks/02-training-pipeline.ipynb)
+ * @see [Notebook 04: the maths of an MLP](../notebooks/04-mlp-maths.ipynb)
+ * @see [Notebook 05: a CNN for CIFAR-10](../notebooks/05-cifar10-cnn.ipynb)
  */
 export function sparseCategoricalCrossentropy(labels: tf.Tensor1D, outputs: tf.Tensor2D, options: CrossEntropyOptions = {}): tf.Scalar {
   const fn = 'sparseCategoricalCrossentropy';
@@ -148,6 +151,7 @@ export function sparseCategoricalCrossentropy(labels: tf.Tensor1D, outputs: tf.T
  * ```ts
  * sparseCategoricalCrossentropyBackward(tf.tensor1d([0], 'int32'), tf.tensor2d([[0, 0]])).arraySync(); // [[-0.5, 0.5]]
  * ```
+ * @see [Notebook 04: the maths of an MLP](../notebooks/04-mlp-maths.ipynb)
  */
 export function sparseCategoricalCrossentropyBackward(labels: tf.Tensor1D, logits: tf.Tensor2D): tf.Tensor2D {
   const fn = 'sparseCategoricalCrossentropyBackward';
@@ -184,6 +188,7 @@ function checkOneHot(fn: string, yOneHot: unknown, outputs: tf.Tensor2D): tf.Ten
  * categoricalCrossentropy(tf.tensor2d([[0, 1]]), tf.tensor2d([[0.75, 0.25]])).dataSync()[0]; // 1.3863 (ln 4)
  * categoricalCrossentropy(tf.tensor2d([[0, 1]]), tf.tensor2d([[1000, 0]]), { fromLogits: true }).dataSync()[0]; // 1000
  * ```
+ * @see [Notebook 04: the maths of an MLP](../notebooks/04-mlp-maths.ipynb)
  */
 export function categoricalCrossentropy(yOneHot: tf.Tensor2D, outputs: tf.Tensor2D, options: CrossEntropyOptions = {}): tf.Scalar {
   const fn = 'categoricalCrossentropy';
@@ -246,6 +251,7 @@ export interface BinaryCrossEntropyOptions {
  * binaryCrossentropy(tf.tensor1d([1]), tf.tensor1d([0.5])).dataSync()[0]; // 0.6931 (ln 2)
  * binaryCrossentropy(tf.tensor1d([0]), tf.tensor1d([1000]), { fromLogits: true }).dataSync()[0]; // 1000
  * ```
+ * @see [Notebook 04: the maths of an MLP](../notebooks/04-mlp-maths.ipynb)
  */
 export function binaryCrossentropy(y: tf.Tensor, outputs: tf.Tensor, options: BinaryCrossEntropyOptions = {}): tf.Scalar {
   const fn = 'binaryCrossentropy';

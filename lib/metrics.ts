@@ -30,6 +30,7 @@ function checkLabels(fn: string, yTrue: IntArray, yPred: IntArray): void {
  * ```ts
  * accuracy([0, 1, 2, 2], [0, 1, 1, 2]); // 0.75
  * ```
+ * @see [Notebook 02: the training pipeline](../notebooks/02-training-pipeline.ipynb)
  */
 export function accuracy(yTrue: IntArray, yPred: IntArray): number {
   checkLabels('accuracy', yTrue, yPred);
@@ -51,6 +52,7 @@ export function accuracy(yTrue: IntArray, yPred: IntArray): number {
  * ```ts
  * confusionMatrix([0, 1, 1], [0, 0, 1], 2); // [[1, 0], [1, 1]]
  * ```
+ * @see [Notebook 02: the training pipeline](../notebooks/02-training-pipeline.ipynb)
  */
 export function confusionMatrix(yTrue: IntArray, yPred: IntArray, numClasses: number): number[][] {
   const fn = 'confusionMatrix';

@@ -56,6 +56,7 @@ function kernelTslab(): TslabPublic | null {
  * ```ts
  * inNotebook(); // false (in a test or a terminal script)
  * ```
+ * @see [Notebook 00: getting started](../notebooks/00-getting-started.ipynb)
  */
 export function inNotebook(): boolean {
   return kernelTslab() !== null;
@@ -75,6 +76,10 @@ export interface Showable {
  * ```ts
  * show({ html: '<b>hi</b>', text: 'hi' }); // undefined (outside a notebook it prints hi)
  * ```
+ * @see [Notebook 00: getting started](../notebooks/00-getting-started.ipynb)
+ * @see [Notebook 02: the training pipeline](../notebooks/02-training-pipeline.ipynb)
+ * @see [Notebook 04: the maths of an MLP](../notebooks/04-mlp-maths.ipynb)
+ * @see [Notebook 05: a CNN for CIFAR-10](../notebooks/05-cifar10-cnn.ipynb)
  */
 export function show(item: Showable): void {
   const t = kernelTslab();

@@ -12,6 +12,10 @@
  * delete process.env.COURSE_QUICK;
  * quickMode(); // false
  * ```
+ * @see [Notebook 00: getting started](../notebooks/00-getting-started.ipynb)
+ * @see [Notebook 02: the training pipeline](../notebooks/02-training-pipeline.ipynb)
+ * @see [Notebook 04: the maths of an MLP](../notebooks/04-mlp-maths.ipynb)
+ * @see [Notebook 05: a CNN for CIFAR-10](../notebooks/05-cifar10-cnn.ipynb)
  */
 export function quickMode(): boolean {
   return /^(1|true|yes)$/i.test(process.env.COURSE_QUICK ?? '');
@@ -26,6 +30,10 @@ export function quickMode(): boolean {
  * quick(10, 1); // 1
  * delete process.env.COURSE_QUICK;
  * ```
+ * @see [Notebook 00: getting started](../notebooks/00-getting-started.ipynb)
+ * @see [Notebook 02: the training pipeline](../notebooks/02-training-pipeline.ipynb)
+ * @see [Notebook 04: the maths of an MLP](../notebooks/04-mlp-maths.ipynb)
+ * @see [Notebook 05: a CNN for CIFAR-10](../notebooks/05-cifar10-cnn.ipynb)
  */
 export function quick<T>(full: T, quickValue: T): T {
   return quickMode() ? quickValue : full;

@@ -32,6 +32,7 @@ export function seededRandom(seed: number): () => number {
  * ```ts
  * Array.from(shuffledIndices(5, 1)).sort(); // [0, 1, 2, 3, 4]
  * ```
+ * @see [Notebook 02: the training pipeline](../notebooks/02-training-pipeline.ipynb)
  */
 export function shuffledIndices(n: number, seed: number): Int32Array {
   checkInteger('shuffledIndices', 'n', n, 0);
@@ -61,6 +62,7 @@ export function shuffledIndices(n: number, seed: number): Int32Array {
  * const normal = seededNormal(0);
  * normal() === seededNormal(0)(); // true
  * ```
+ * @see [Notebook 02: the training pipeline](../notebooks/02-training-pipeline.ipynb)
  */
 export function seededNormal(seed: number): () => number {
   checkInteger('seededNormal', 'seed', seed, 0, 2 ** 32 - 1);

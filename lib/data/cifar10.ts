@@ -286,6 +286,7 @@ export function labelsToTensor(split: Cifar10Split, start = 0, end: number = spl
  * data.test.labels.length;   // 500
  * data.classNames[3];        // 'cat'
  * ```
+ * @see [Notebook 05: a CNN for CIFAR-10](../../notebooks/05-cifar10-cnn.ipynb)
  */
 export async function loadCifar10(options: LoadCifar10Options = {}): Promise<Cifar10Data> {
   const fn = 'loadCifar10';

@@ -285,6 +285,7 @@ function md5Of(file: string): string {
  * data.test.labels.slice(0, 3);   // Int32Array [9, 2, 1]
  * data.classNames[9];             // 'Ankle boot'
  * ```
+ * @see [Notebook 04: the maths of an MLP](../../notebooks/04-mlp-maths.ipynb)
  */
 export async function loadFashionMnist(options: LoadFashionMnistOptions = {}): Promise<FashionMnistData> {
   const fn = 'loadFashionMnist';

@@ -28,6 +28,7 @@ import { checkSameShape, checkTensor } from './check_tensor';
  * ```ts
  * sigmoid(tf.tensor1d([0, Math.log(3)])).dataSync(); // Float32Array [0.5, 0.75]
  * ```
+ * @see [Notebook 04: the maths of an MLP](../../notebooks/04-mlp-maths.ipynb)
  */
 export function sigmoid<T extends tf.Tensor>(Z: T): T {
   checkTensor('sigmoid', 'Z', Z);
@@ -46,6 +47,7 @@ export function sigmoid<T extends tf.Tensor>(Z: T): T {
  * ```ts
  * sigmoidDerivative(tf.tensor1d([0])).dataSync(); // Float32Array [0.25]
  * ```
+ * @see [Notebook 04: the maths of an MLP](../../notebooks/04-mlp-maths.ipynb)
  */
 export function sigmoidDerivative<T extends tf.Tensor>(Z: T): T {
   checkTensor('sigmoidDerivative', 'Z', Z);
@@ -66,6 +68,7 @@ export function sigmoidDerivative<T extends tf.Tensor>(Z: T): T {
  * ```ts
  * tanh(tf.tensor1d([0, Math.log(2)])).dataSync(); // Float32Array [0, 0.6]
  * ```
+ * @see [Notebook 04: the maths of an MLP](../../notebooks/04-mlp-maths.ipynb)
  */
 export function tanh<T extends tf.Tensor>(Z: T): T {
   checkTensor('tanh', 'Z', Z);
@@ -83,6 +86,7 @@ export function tanh<T extends tf.Tensor>(Z: T): T {
  * ```ts
  * tanhDerivative(tf.tensor1d([0, Math.log(2)])).dataSync(); // Float32Array [1, 0.64]
  * ```
+ * @see [Notebook 04: the maths of an MLP](../../notebooks/04-mlp-maths.ipynb)
  */
 export function tanhDerivative<T extends tf.Tensor>(Z: T): T {
   checkTensor('tanhDerivative', 'Z', Z);
@@ -99,6 +103,7 @@ export function tanhDerivative<T extends tf.Tensor>(Z: T): T {
  * ```ts
  * relu(tf.tensor1d([-2, 0, 3])).dataSync(); // Float32Array [0, 0, 3]
  * ```
+ * @see [Notebook 04: the maths of an MLP](../../notebooks/04-mlp-maths.ipynb)
  */
 export function relu<T extends tf.Tensor>(Z: T): T {
   checkTensor('relu', 'Z', Z);
@@ -114,6 +119,7 @@ export function relu<T extends tf.Tensor>(Z: T): T {
  * ```ts
  * reluDerivative(tf.tensor1d([-2, 0, 3])).dataSync(); // Float32Array [0, 0, 1]
  * ```
+ * @see [Notebook 04: the maths of an MLP](../../notebooks/04-mlp-maths.ipynb)
  */
 export function reluDerivative<T extends tf.Tensor>(Z: T): T {
   checkTensor('reluDerivative', 'Z', Z);
@@ -142,6 +148,7 @@ function checkAlpha(fn: string, alpha: unknown): number {
  * ```ts
  * leakyRelu(tf.tensor1d([-2, 3]), 0.1).dataSync(); // Float32Array [-0.2, 3]
  * ```
+ * @see [Notebook 04: the maths of an MLP](../../notebooks/04-mlp-maths.ipynb)
  */
 export function leakyRelu<T extends tf.Tensor>(Z: T, alpha = LEAKY_RELU_ALPHA): T {
   checkTensor('leakyRelu', 'Z', Z);
@@ -158,6 +165,7 @@ export function leakyRelu<T extends tf.Tensor>(Z: T, alpha = LEAKY_RELU_ALPHA): 
  * ```ts
  * leakyReluDerivative(tf.tensor1d([-2, 3]), 0.1).dataSync(); // Float32Array [0.1, 1]
  * ```
+ * @see [Notebook 04: the maths of an MLP](../../notebooks/04-mlp-maths.ipynb)
  */
 export function leakyReluDerivative<T extends tf.Tensor>(Z: T, alpha = LEAKY_RELU_ALPHA): T {
   checkTensor('leakyReluDerivative', 'Z', Z);
@@ -177,6 +185,7 @@ export function leakyReluDerivative<T extends tf.Tensor>(Z: T, alpha = LEAKY_REL
  * ```ts
  * gelu(tf.tensor1d([0, 1])).dataSync(); // Float32Array [0, 0.84134]
  * ```
+ * @see [Notebook 04: the maths of an MLP](../../notebooks/04-mlp-maths.ipynb)
  */
 export function gelu<T extends tf.Tensor>(Z: T): T {
   checkTensor('gelu', 'Z', Z);
@@ -192,6 +201,7 @@ export function gelu<T extends tf.Tensor>(Z: T): T {
  * ```ts
  * geluDerivative(tf.tensor1d([0, 1])).dataSync(); // Float32Array [0.5, 1.08332]
  * ```
+ * @see [Notebook 04: the maths of an MLP](../../notebooks/04-mlp-maths.ipynb)
  */
 export function geluDerivative<T extends tf.Tensor>(Z: T): T {
   checkTensor('geluDerivative', 'Z', Z);
@@ -231,6 +241,7 @@ function checkRows(fn: string, arg: string, Z: unknown): tf.Tensor2D {
  * ```ts
  * softmax(tf.tensor2d([[1000, 1000], [0, Math.log(3)]])).arraySync(); // [[0.5, 0.5], [0.25, 0.75]]
  * ```
+ * @see [Notebook 04: the maths of an MLP](../../notebooks/04-mlp-maths.ipynb)
  */
 export function softmax(Z: tf.Tensor2D): tf.Tensor2D {
   checkRows('softmax', 'Z', Z);
@@ -273,6 +284,7 @@ export function softmaxBackward(dA: tf.Tensor2D, A: tf.Tensor2D): tf.Tensor2D {
  * ```ts
  * logSoftmax(tf.tensor2d([[0, -1000]])).arraySync(); // [[0, -1000]]
  * ```
+ * @see [Notebook 04: the maths of an MLP](../../notebooks/04-mlp-maths.ipynb)
  */
 export function logSoftmax(Z: tf.Tensor2D): tf.Tensor2D {
   checkRows('logSoftmax', 'Z', Z);

@@ -52,6 +52,7 @@ function checkDenseShapes(fn: string, X: unknown, W: unknown, b?: unknown): void
  * const b = tf.tensor1d([10, 20, 30]);          // [3]
  * dense(X, W, b).arraySync(); // [[11, 22, 38]]
  * ```
+ * @see [Notebook 04: the maths of an MLP](../../notebooks/04-mlp-maths.ipynb)
  */
 export function dense(X: tf.Tensor2D, W: tf.Tensor2D, b: tf.Tensor1D): tf.Tensor2D {
   checkDenseShapes('dense', X, W, b ?? null); // null: a missing b is an error, not "no bias"
@@ -86,6 +87,7 @@ export interface DenseGradients {
  * db.arraySync(); // [1, -1]
  * dX.arraySync(); // [[1, -1]]
  * ```
+ * @see [Notebook 04: the maths of an MLP](../../notebooks/04-mlp-maths.ipynb)
  */
 export function denseBackward(dZ: tf.Tensor2D, X: tf.Tensor2D, W: tf.Tensor2D): DenseGradients {
   const fn = 'denseBackward';

@@ -74,6 +74,7 @@ export function checkNhwc(fn: string, arg: string, shape: readonly number[], exp
  * flattenImages(tf.zeros([2, 28, 28, 1])).shape; // [2, 784]
  * flattenImages(tf.zeros([2, 3, 32, 32])); // throws ArgumentError: expects NHWC [batch, height, width, channels]
  * ```
+ * @see [Notebook 04: the maths of an MLP](../../notebooks/04-mlp-maths.ipynb)
  */
 export function flattenImages(images: tf.Tensor4D, expected?: readonly [number, number, number]): tf.Tensor2D {
   checkTensor('flattenImages', 'images', images);

@@ -115,6 +115,7 @@ export interface GradientCheckResult {
  * gradientCheck(f, [Math.cos(1) * 2, Math.sin(1)], [1, 2]).passed;  // true (max relative error ~1e-10)
  * gradientCheck(f, [Math.sin(1) * 2, Math.sin(1)], [1, 2]).passed;  // false (sin's derivative taken as sin)
  * ```
+ * @see [Notebook 04: the maths of an MLP](../../notebooks/04-mlp-maths.ipynb)
  */
 export function gradientCheck(f: (x: Float64Array) => number, analytic: ArrayLike<number>, x: ArrayLike<number>, options: GradientCheckOptions = {}): GradientCheckResult {
   const fn = 'gradientCheck';
@@ -192,6 +193,7 @@ export interface TensorGradientCheckResult extends GradientCheckResult {
  * const f = ([t]: tf.Tensor[]) => tf.sum(tf.square(t)) as tf.Scalar;
  * gradientCheckTensors(f, [x], [tf.tensor1d([2, 4])]).passed; // true (∂/∂x Σx² = 2x)
  * ```
+ * @see [Notebook 04: the maths of an MLP](../../notebooks/04-mlp-maths.ipynb)
  */
 export function gradientCheckTensors(
   f: (inputs: tf.Tensor[]) => tf.Scalar,

@@ -45,6 +45,7 @@ export interface IndexSplit {
  * const { train, validation } = shuffleSplit(10, 0.2, 0);
  * [train.length, validation.length]; // [8, 2]
  * ```
+ * @see [Notebook 04: the maths of an MLP](../../notebooks/04-mlp-maths.ipynb)
  */
 export function shuffleSplit(n: number, validationFraction: number, seed = 0): IndexSplit {
   const fn = 'shuffleSplit';
@@ -68,6 +69,7 @@ export function shuffleSplit(n: number, validationFraction: number, seed = 0): I
  * ```ts
  * minibatchRanges(10, 4); // [[0, 4], [4, 8], [8, 10]]
  * ```
+ * @see [Notebook 04: the maths of an MLP](../../notebooks/04-mlp-maths.ipynb)
  */
 export function minibatchRanges(n: number, batchSize: number): Array<[number, number]> {
   checkInteger('minibatchRanges', 'n', n, 0);
@@ -131,6 +133,7 @@ export interface Minibatch {
  * X.arraySync(); // [[0.2, 0.4], [0, 1]]
  * y.arraySync(); // [7, 3]
  * ```
+ * @see [Notebook 04: the maths of an MLP](../../notebooks/04-mlp-maths.ipynb)
  */
 export function gatherMinibatch(data: FlatExamples, indices: ArrayLike<number>, start = 0, end: number = indices?.length): Minibatch {
   const fn = 'gatherMinibatch';

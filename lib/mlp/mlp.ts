@@ -60,6 +60,7 @@ export interface MlpOptions {
  * Object.keys(mlp.params); // ['W1', 'b1', 'W2', 'b2']
  * mlpParameterCount(mlp);  // 101770 (784·128 + 128 + 128·10 + 10)
  * ```
+ * @see [Notebook 04: the maths of an MLP](../../notebooks/04-mlp-maths.ipynb)
  */
 export function createMlp(layerSizes: number[], options: MlpOptions = {}): Mlp {
   const fn = 'createMlp';
@@ -95,6 +96,7 @@ export function createMlp(layerSizes: number[], options: MlpOptions = {}): Mlp {
  * ```ts
  * mlpParameterCount([784, 128, 10]); // 101770
  * ```
+ * @see [Notebook 04: the maths of an MLP](../../notebooks/04-mlp-maths.ipynb)
  */
 export function mlpParameterCount(mlp: Mlp | number[]): number {
   const sizes = Array.isArray(mlp) ? mlp : mlp?.layerSizes;
@@ -152,6 +154,7 @@ function checkInput(fn: string, mlp: Mlp, X: unknown): tf.Tensor2D {
  * output.shape;  // [5, 2]
  * caches.length; // 2
  * ```
+ * @see [Notebook 04: the maths of an MLP](../../notebooks/04-mlp-maths.ipynb)
  */
 export function mlpForward(mlp: Mlp, X: tf.Tensor2D): MlpForward {
   let A = checkInput('mlpForward', mlp, X);
@@ -232,6 +235,7 @@ export interface LossAndGradients {
  * loss;            // 1.0986 (ln 3: zero inputs give equal logits, so p = 1/3 for each class)
  * grads.W2.shape;  // [8, 3]
  * ```
+ * @see [Notebook 04: the maths of an MLP](../../notebooks/04-mlp-maths.ipynb)
  */
 export function mlpLossAndGradients(mlp: Mlp, X: tf.Tensor2D, labels: tf.Tensor1D): LossAndGradients {
   let loss = NaN;

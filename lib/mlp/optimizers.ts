@@ -79,6 +79,7 @@ class SlotStore {
  * new SgdOptimizer(0.1).step({ w }, { w: tf.tensor1d([2]) });
  * w.dataSync(); // Float32Array [0.8]  (1 − 0.1·2)
  * ```
+ * @see [Notebook 04: the maths of an MLP](../../notebooks/04-mlp-maths.ipynb)
  */
 export class SgdOptimizer implements Optimizer {
   readonly name = 'sgd';
@@ -118,6 +119,7 @@ export class SgdOptimizer implements Optimizer {
  * opt.step({ w }, { w: tf.tensor1d([1]) });
  * w.dataSync(); // Float32Array [0.71]
  * ```
+ * @see [Notebook 04: the maths of an MLP](../../notebooks/04-mlp-maths.ipynb)
  */
 export class MomentumOptimizer implements Optimizer {
   readonly name = 'momentum';
@@ -188,6 +190,7 @@ export interface AdamOptions {
  * new AdamOptimizer({ learningRate: 0.1 }).step({ w }, { w: tf.tensor1d([0.001]) });
  * w.dataSync(); // Float32Array [0.90001] (1 − 0.1 · 0.001 / 0.0010001)
  * ```
+ * @see [Notebook 04: the maths of an MLP](../../notebooks/04-mlp-maths.ipynb)
  */
 export class AdamOptimizer implements Optimizer {
   readonly name = 'adam';

@@ -43,6 +43,7 @@ export interface MlpTrainConfig {
  * with Adam (η = 10⁻³) on minibatches of 64 for 5 epochs, 10% of the training
  * set held out for validation. On the full Fashion-MNIST it reaches a test
  * accuracy ≥ 0.85 (checked by test/mlp/train_mlp.test.ts).
+ * @see [Notebook 04: the maths of an MLP](../../notebooks/04-mlp-maths.ipynb)
  */
 export const CHAPTER04_MLP_CONFIG: Readonly<MlpTrainConfig> = Object.freeze({
   hiddenUnits: [128],
@@ -190,6 +191,7 @@ export function evaluateMlp(mlp: Mlp, data: FlatExamples, indices?: ArrayLike<nu
  * result.history.length; // 30
  * result.test?.accuracy; // 1
  * ```
+ * @see [Notebook 04: the maths of an MLP](../../notebooks/04-mlp-maths.ipynb)
  */
 export async function trainMlp(
   train: FlatExamples,

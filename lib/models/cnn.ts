@@ -37,6 +37,7 @@ export interface CnnConfig {
  * model.countParams(); // 167562
  * model.outputs[0].shape; // [null, 10]
  * ```
+ * @see [Notebook 05: a CNN for CIFAR-10](../../notebooks/05-cifar10-cnn.ipynb)
  */
 export function buildCifar10Cnn(config: CnnConfig = {}): tf.LayersModel {
   const fn = 'buildCifar10Cnn';
@@ -90,6 +91,7 @@ export interface CompileOptions {
  * compileClassifier(model, { learningRate: 1e-3 });
  * compileClassifier(model, { fromLogits: true }); // throws ArgumentError: ... softmax ...
  * ```
+ * @see [Notebook 05: a CNN for CIFAR-10](../../notebooks/05-cifar10-cnn.ipynb)
  */
 export function compileClassifier(model: tf.LayersModel, options: CompileOptions = {}): tf.LayersModel {
   const fn = 'compileClassifier';
@@ -179,6 +181,7 @@ export interface LayerRow {
  * ```ts
  * layerSummary(buildCifar10Cnn())[0]; // { name: 'conv1', type: 'Conv2D', outputShape: [null, 30, 30, 32], params: 896 }
  * ```
+ * @see [Notebook 05: a CNN for CIFAR-10](../../notebooks/05-cifar10-cnn.ipynb)
  */
 export function layerSummary(model: tf.LayersModel): LayerRow[] {
   return model.layers.map((layer) => ({

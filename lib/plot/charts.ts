@@ -28,6 +28,9 @@ export interface EpochRecord {
  * ```ts
  * historyFigure([{ epoch: 1, loss: 2, accuracy: 0.3 }]).data.length; // 2
  * ```
+ * @see [Notebook 02: the training pipeline](../../notebooks/02-training-pipeline.ipynb)
+ * @see [Notebook 04: the maths of an MLP](../../notebooks/04-mlp-maths.ipynb)
+ * @see [Notebook 05: a CNN for CIFAR-10](../../notebooks/05-cifar10-cnn.ipynb)
  */
 export function historyFigure(history: EpochRecord[], title = 'Training history'): Figure {
   if (!Array.isArray(history)) throw new ArgumentError(`historyFigure: history must be an array of epoch records, got ${describe(history)}`);
@@ -63,6 +66,9 @@ export function historyFigure(history: EpochRecord[], title = 'Training history'
  * ```ts
  * confusionMatrixFigure([[1, 0], [1, 1]], ['cat', 'dog']).data[0].type; // 'heatmap'
  * ```
+ * @see [Notebook 02: the training pipeline](../../notebooks/02-training-pipeline.ipynb)
+ * @see [Notebook 04: the maths of an MLP](../../notebooks/04-mlp-maths.ipynb)
+ * @see [Notebook 05: a CNN for CIFAR-10](../../notebooks/05-cifar10-cnn.ipynb)
  */
 export function confusionMatrixFigure(matrix: number[][], classNames: readonly string[], title = 'Confusion matrix'): Figure {
   checkSquare('confusionMatrixFigure', matrix, classNames);
@@ -104,6 +110,8 @@ function checkSquare(fn: string, matrix: number[][], classNames: readonly string
  * ```ts
  * confusionMatrixTable([[1, 0], [1, 1]], ['cat', 'dog']).startsWith('<table'); // true
  * ```
+ * @see [Notebook 02: the training pipeline](../../notebooks/02-training-pipeline.ipynb)
+ * @see [Notebook 05: a CNN for CIFAR-10](../../notebooks/05-cifar10-cnn.ipynb)
  */
 export function confusionMatrixTable(matrix: number[][], classNames: readonly string[]): string {
   checkSquare('confusionMatrixTable', matrix, classNames);
@@ -120,6 +128,8 @@ export function confusionMatrixTable(matrix: number[][], classNames: readonly st
  * ```ts
  * barFigure(['a', 'b'], [1, 2], 'counts').data[0].type; // 'bar'
  * ```
+ * @see [Notebook 02: the training pipeline](../../notebooks/02-training-pipeline.ipynb)
+ * @see [Notebook 05: a CNN for CIFAR-10](../../notebooks/05-cifar10-cnn.ipynb)
  */
 export function barFigure(labels: readonly string[], values: readonly number[], title: string, yTitle = ''): Figure {
   if (labels.length !== values.length) throw new ArgumentError(`barFigure: labels has ${labels.length} entries but values has ${values.length}`);
@@ -182,6 +192,8 @@ export interface GridItem {
  * ```ts
  * imageGridHtml(new Uint8Array(32 * 32 * 3), [1, 32, 32, 3], [{ index: 0, caption: 'cat' }]).includes('data:image/png;base64,'); // true
  * ```
+ * @see [Notebook 04: the maths of an MLP](../../notebooks/04-mlp-maths.ipynb)
+ * @see [Notebook 05: a CNN for CIFAR-10](../../notebooks/05-cifar10-cnn.ipynb)
  */
 export function imageGridHtml(pixels: Uint8Array, shape: [number, number, number, number], items: GridItem[], columns = 10, scale = 3): string {
   const [n, h, w, c] = shape;
@@ -201,6 +213,9 @@ export function imageGridHtml(pixels: Uint8Array, shape: [number, number, number
  * ```ts
  * tableHtml(['layer', 'params'], [['conv1', 896]]); // '<table><tr><th>layer</th><th>params</th></tr><tr><td>conv1</td><td>896</td></tr></table>'
  * ```
+ * @see [Notebook 00: getting started](../../notebooks/00-getting-started.ipynb)
+ * @see [Notebook 04: the maths of an MLP](../../notebooks/04-mlp-maths.ipynb)
+ * @see [Notebook 05: a CNN for CIFAR-10](../../notebooks/05-cifar10-cnn.ipynb)
  */
 export function tableHtml(headers: readonly string[], rows: ReadonlyArray<ReadonlyArray<string | number>>): string {
   const cell = (v: string | number, tag: string) => `<${tag}>${escapeHtml(typeof v === 'number' ? v.toLocaleString('en-US') : v)}</${tag}>`;

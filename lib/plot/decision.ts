@@ -36,6 +36,7 @@ function lighten(hex: string, f: number): string {
  * const fig = decisionBoundaryFigure((p) => p.map(([a]) => (a > 0 ? 1 : 0)), [[-1, 0], [1, 0]], [0, 1], { resolution: 3 });
  * fig.data[0].z; // [[0, 0, 1], [0, 0, 1], [0, 0, 1]]
  * ```
+ * @see [Notebook 02: the training pipeline](../../notebooks/02-training-pipeline.ipynb)
  */
 export function decisionBoundaryFigure(
   predict: (points: number[][]) => ArrayLike<number>,

@@ -13,6 +13,8 @@ import type { Figure } from './plotly';
  * ```ts
  * linspace(-1, 1, 5); // [-1, -0.5, 0, 0.5, 1]
  * ```
+ * @see [Notebook 00: getting started](../../notebooks/00-getting-started.ipynb)
+ * @see [Notebook 04: the maths of an MLP](../../notebooks/04-mlp-maths.ipynb)
  */
 export function linspace(start: number, stop: number, count: number): number[] {
   const fn = 'linspace';
@@ -83,6 +85,8 @@ function traces(panel: CurvePanel, axis: number, showLegend: boolean): Record<st
  * const x = linspace(-4, 4, 81);
  * curvesFigure(x, [{ name: 'z²', y: x.map((z) => z * z) }], 'a parabola').data.length; // 1
  * ```
+ * @see [Notebook 00: getting started](../../notebooks/00-getting-started.ipynb)
+ * @see [Notebook 04: the maths of an MLP](../../notebooks/04-mlp-maths.ipynb)
  */
 export function curvesFigure(x: ArrayLike<number>, curves: Curve[], title: string, axisTitles: { x?: string; y?: string } = {}): Figure {
   const panel = { title, x, curves };
@@ -114,6 +118,7 @@ export function curvesFigure(x: ArrayLike<number>, curves: Curve[], title: strin
  * ], 2);
  * fig.data.length; // 2
  * ```
+ * @see [Notebook 04: the maths of an MLP](../../notebooks/04-mlp-maths.ipynb)
  */
 export function curvesGridFigure(panels: CurvePanel[], columns = 3, title = ''): Figure {
   const fn = 'curvesGridFigure';

@@ -132,6 +132,9 @@ let loadedInKernel = false;
  * ```ts
  * loadPlotly(); // undefined (outside a notebook: no output)
  * ```
+ * @see [Notebook 02: the training pipeline](../../notebooks/02-training-pipeline.ipynb)
+ * @see [Notebook 04: the maths of an MLP](../../notebooks/04-mlp-maths.ipynb)
+ * @see [Notebook 05: a CNN for CIFAR-10](../../notebooks/05-cifar10-cnn.ipynb)
  */
 export function loadPlotly(): void {
   if (!inNotebook()) return;
@@ -167,6 +170,10 @@ function plotlyVersion(): string {
  * ```ts
  * showFigure({ data: [{ y: [1, 2] }] }, 'a line'); // undefined (outside a notebook it prints: a line)
  * ```
+ * @see [Notebook 00: getting started](../../notebooks/00-getting-started.ipynb)
+ * @see [Notebook 02: the training pipeline](../../notebooks/02-training-pipeline.ipynb)
+ * @see [Notebook 04: the maths of an MLP](../../notebooks/04-mlp-maths.ipynb)
+ * @see [Notebook 05: a CNN for CIFAR-10](../../notebooks/05-cifar10-cnn.ipynb)
  */
 export function showFigure(fig: Figure, text = '', options: Omit<FigureHtmlOptions, 'includePlotlyJs'> = {}): void {
   checkFigure('showFigure', fig);

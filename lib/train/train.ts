@@ -190,6 +190,7 @@ export interface Evaluation {
  * // Loss: −ln σ(1) for the three images of class 0, −ln σ(−1) for the other, averaged:
  * ev.loss; // 0.5633
  * ```
+ * @see [Notebook 05: a CNN for CIFAR-10](../../notebooks/05-cifar10-cnn.ipynb)
  */
 export function evaluateClassifier(model: tf.LayersModel, data: LabeledImages, batchSize = 256): Evaluation {
   const fn = 'evaluateClassifier';
@@ -328,6 +329,7 @@ function makeReporter(mode: ProgressMode, epochs: number): Reporter {
  * history[1].loss < history[0].loss; // true (it learns)
  * imagesPerSecond > 0; // true
  * ```
+ * @see [Notebook 05: a CNN for CIFAR-10](../../notebooks/05-cifar10-cnn.ipynb)
  */
 export async function trainClassifier(model: tf.LayersModel, train: LabeledImages, options: TrainOptions = {}): Promise<TrainResult> {
   const fn = 'trainClassifier';

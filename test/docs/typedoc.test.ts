@@ -30,6 +30,14 @@ describe('npm run docs (typedoc, warnings are errors)', () => {
   });
 });
 
+describe('links from the API docs to the notebooks', () => {
+  it('every library function a notebook uses links to that notebook in its TSDoc', () => {
+    const r = spawnSync(process.execPath, [path.join(ROOT, 'scripts', 'link-docs.cjs'), '--check'], { cwd: ROOT, encoding: 'utf8' });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+  });
+});
+
 describe('npm run lint:md (markdownlint)', () => {
   it('passes on every Markdown file and every notebook Markdown cell', () => {
     const r = spawnSync(process.execPath, [path.join(ROOT, 'scripts', 'lint-markdown.cjs')], { cwd: ROOT, encoding: 'utf8' });
