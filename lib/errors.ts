@@ -4,31 +4,59 @@
  * the argument, then what was expected and what came.
  */
 
-/** An argument has the wrong type, shape or value. */
+/** An argument has the wrong type, shape or value. 
+ * @example
+ * ```ts
+ * new ArgumentError('f: x must be > 0').name; // 'ArgumentError'
+ * ```
+ */
 export class ArgumentError extends TypeError {
   /** Always `'ArgumentError'`, so `err.name` tells the kind after serialisation too. */
   override name = 'ArgumentError';
 }
 
-/** A file or archive does not have the structure its format requires. */
+/** A file or archive does not have the structure its format requires. 
+ * @example
+ * ```ts
+ * new DataFormatError('bad file') instanceof Error; // true
+ * ```
+ */
 export class DataFormatError extends Error {
   /** Always `'DataFormatError'`, so `err.name` tells the kind after serialisation too. */
   override name = 'DataFormatError';
 }
 
-/** A download failed: HTTP status, size or checksum mismatch, interrupted transfer. */
+/** A download failed: HTTP status, size or checksum mismatch, interrupted transfer. 
+ * @example
+ * ```ts
+ * new DownloadError('HTTP 404').name; // 'DownloadError'
+ * ```
+ */
 export class DownloadError extends Error {
   /** Always `'DownloadError'`, so `err.name` tells the kind after serialisation too. */
   override name = 'DownloadError';
 }
 
-/** Training stopped: the loss became NaN or infinite. */
+/** Training stopped: the loss became NaN or infinite. 
+ * @example
+ * ```ts
+ * new NonFiniteLossError('loss NaN').name; // 'NonFiniteLossError'
+ * ```
+ */
 export class NonFiniteLossError extends Error {
   /** Always `'NonFiniteLossError'`, so `err.name` tells the kind after serialisation too. */
   override name = 'NonFiniteLossError';
 }
 
-/** Describes a value for an error message: its type and a short rendering. */
+/**
+ * Describes a value for an error message: its type and a short rendering.
+ * @example
+ * ```ts
+ * describe('10'); // 'string "10"'
+ * describe(10.5); // 'number 10.5'
+ * describe(null); // 'null'
+ * ```
+ */
 export function describe(value: unknown): string {
   if (value === null) return 'null';
   if (value === undefined) return 'undefined';
@@ -41,6 +69,11 @@ export function describe(value: unknown): string {
 /**
  * Checks that `value` is an integer in [min, max]; throws {@link ArgumentError}
  * naming `fn` and `arg` otherwise.
+ * @example
+ * ```ts
+ * checkInteger('f', 'epochs', 3, 1); // 3
+ * checkInteger('f', 'epochs', 0, 1); // throws ArgumentError: f: epochs must be an integer >= 1, got number 0
+ * ```
  */
 export function checkInteger(fn: string, arg: string, value: unknown, min: number, max = Number.MAX_SAFE_INTEGER): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
@@ -50,7 +83,14 @@ export function checkInteger(fn: string, arg: string, value: unknown, min: numbe
   return value;
 }
 
-/** Checks that `value` is a finite number > 0; throws {@link ArgumentError} otherwise. */
+/**
+ * Checks that `value` is a finite number > 0; throws {@link ArgumentError} otherwise.
+ * @example
+ * ```ts
+ * checkPositive('f', 'learningRate', 0.001); // 0.001
+ * checkPositive('f', 'learningRate', NaN); // throws ArgumentError: learningRate must be a finite number > 0
+ * ```
+ */
 export function checkPositive(fn: string, arg: string, value: unknown): number {
   if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
     throw new ArgumentError(`${fn}: ${arg} must be a finite number > 0, got ${describe(value)}`);

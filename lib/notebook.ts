@@ -115,7 +115,13 @@ export function liveOutput(printText = false): LiveOutput {
   return { update: (item) => (printText && item.text ? console.log(item.text) : undefined) };
 }
 
-/** Escapes text for HTML. */
+/**
+ * Escapes text for HTML.
+ * @example
+ * ```ts
+ * escapeHtml('<b>cat & dog</b>'); // '&lt;b&gt;cat &amp; dog&lt;/b&gt;'
+ * ```
+ */
 export function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 }

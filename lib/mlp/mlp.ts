@@ -106,7 +106,17 @@ export function mlpParameterCount(mlp: Mlp | number[]): number {
   return count;
 }
 
-/** Frees an MLP's variables. */
+/**
+ * Frees an MLP's variables (its weights and biases).
+ * @example
+ * ```ts
+ * const mlp = createMlp([4, 3, 2], { seed: 1 });
+ * const before = tf.memory().numTensors;
+ * disposeMlp(mlp);
+ * before - tf.memory().numTensors; // 4 (two weights, two biases)
+ * ```
+ * @see [Notebook 04: the maths of an MLP](../../notebooks/04-mlp-maths.ipynb)
+ */
 export function disposeMlp(mlp: Mlp): void {
   for (const layer of mlp.layers) tf.dispose([layer.W, layer.b]);
 }

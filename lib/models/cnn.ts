@@ -154,7 +154,14 @@ function sparseAccuracy(yTrue: tf.Tensor, yPred: tf.Tensor): tf.Tensor {
   return tf.tidy(() => tf.mean(tf.cast(tf.equal(tf.cast(tf.reshape(yTrue, [-1]), 'int32'), tf.argMax(yPred, -1)), 'float32')));
 }
 
-/** Name of the activation of the model's last layer ('linear' when it has none). */
+/**
+ * Name of the activation of the model's last layer ('linear' when it has none).
+ * @example
+ * ```ts
+ * outputActivation(buildCifar10Cnn()); // 'softmax'
+ * outputActivation(tf.sequential({ layers: [tf.layers.dense({ inputShape: [2], units: 3 })] })); // 'linear'
+ * ```
+ */
 export function outputActivation(model: tf.LayersModel): string {
   const last = model.layers[model.layers.length - 1];
   const config = last.getConfig() as { activation?: string };

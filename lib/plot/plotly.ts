@@ -28,7 +28,13 @@ export interface Figure {
 
 let plotlySource: string | undefined;
 
-/** The minified plotly.js bundle (about 4.6 MB of JavaScript), read once. */
+/**
+ * The minified plotly.js bundle (about 4.6 MB of JavaScript), read once.
+ * @example
+ * ```ts
+ * plotlyJs().length > 3_000_000; // true
+ * ```
+ */
 export function plotlyJs(): string {
   plotlySource ??= fs.readFileSync(require.resolve('plotly.js-dist-min/plotly.min.js'), 'utf8');
   return plotlySource;
@@ -40,6 +46,10 @@ export function plotlyJs(): string {
  * has RequireJS (classic Notebook 6, nbconvert's HTML export online), the
  * bare bundle would register an anonymous AMD module instead and no chart
  * would draw.
+ * @example
+ * ```ts
+ * plotlyScriptTag().startsWith('<script'); // true
+ * ```
  */
 export function plotlyScriptTag(): string {
   // '</script' inside the bundle would end the element early.
@@ -145,6 +155,10 @@ export function loadPlotly(): void {
 /**
  * The HTML that {@link loadPlotly} shows: plotly.js inlined and a status line
  * that says, where scripts do not run, that the charts are static images.
+ * @example
+ * ```ts
+ * plotlyLoaderHtml().includes('static images'); // true
+ * ```
  */
 export function plotlyLoaderHtml(): string {
   const id = `dlc-plotly-status-${process.pid}-${Date.now().toString(36)}-${counter++}`;
@@ -154,7 +168,13 @@ export function plotlyLoaderHtml(): string {
   );
 }
 
-/** Whether plotly.js was already sent to this kernel's notebook. */
+/**
+ * Whether plotly.js was already sent to this kernel's notebook.
+ * @example
+ * ```ts
+ * plotlyLoaded(); // false (outside a notebook nothing is sent)
+ * ```
+ */
 export function plotlyLoaded(): boolean {
   return loadedInKernel;
 }

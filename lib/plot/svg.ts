@@ -45,7 +45,14 @@ function esc(s: unknown): string {
   return String(s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 }
 
-/** A coordinate for the SVG text: at most 2 decimals, no trailing zeros. */
+/**
+ * A coordinate for the SVG text: at most 2 decimals, no trailing zeros.
+ * @example
+ * ```ts
+ * num(1.23456); // '1.23'
+ * num(2); // '2'
+ * ```
+ */
 export function num(v: number): string {
   const r = Math.round(v * 100) / 100;
   return Object.is(r, -0) ? '0' : String(r);

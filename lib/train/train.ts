@@ -61,7 +61,14 @@ export interface TrainResult {
   imagesPerSecond: number;
 }
 
-/** Image size `[height, width, channels]` the model expects. */
+/**
+ * Image size `[height, width, channels]` the model expects.
+ * @throws {ArgumentError} when the model's input is not `[batch, height, width, channels]`.
+ * @example
+ * ```ts
+ * inputImageShape(buildCifar10Cnn()); // [32, 32, 3]
+ * ```
+ */
 export function inputImageShape(model: tf.LayersModel): [number, number, number] {
   const shape = model.inputs[0].shape;
   if (shape.length !== 4 || shape.slice(1).some((d) => d == null)) {
@@ -150,7 +157,16 @@ function batchTensors(
   return { x, y: tf.tensor2d(oneHot, [size, oneHotClasses]) };
 }
 
-/** Name of the first model weight holding NaN or ±Infinity, or undefined when all are finite. */
+/**
+ * Name of the first model weight holding NaN or ±Infinity, or undefined when all are finite.
+ * @example
+ * ```ts
+ * const model = buildCifar10Cnn();
+ * nonFiniteWeight(model); // undefined
+ * model.layers[6].setWeights([model.layers[6].getWeights()[0], tf.fill([10], NaN)]);
+ * nonFiniteWeight(model)?.startsWith('probabilities/bias'); // true (TF.js may suffix the name, e.g. _1)
+ * ```
+ */
 export function nonFiniteWeight(model: tf.LayersModel): string | undefined {
   for (const w of model.weights) {
     const ok = tf.tidy(() => tf.all(tf.isFinite(w.read())).dataSync()[0] === 1);

@@ -32,6 +32,12 @@ describe('every @example in lib runs and its stated results hold', () => {
   it('lib has examples', () => {
     expect(examples.length).toBeGreaterThan(50);
   });
+  it('every exported function and class of the package has an @example', () => {
+    const lib = require(path.join(ROOT, 'dist', 'lib', 'index.js')) as Record<string, unknown>;
+    const documented = new Set(examples.map((e) => e.name.split(' ')[1].split('.')[0]));
+    const missing = Object.keys(lib).filter((k) => typeof lib[k] === 'function' && !documented.has(k));
+    expect(missing).toEqual([]);
+  });
   describe.each(files)('%s', (rel) => {
     let results: Promise<Map<string, Result>> | undefined;
     it.each(examples.filter((e) => e.rel === rel).map((e) => e.name))('%s', async (name) => {
