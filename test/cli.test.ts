@@ -13,9 +13,12 @@ function run(args: string[], env: NodeJS.ProcessEnv = {}) {
 
 describe('npm run cifar10 (the main job)', () => {
   it.each([
-    [['--epochs', '0'], /--epochs must be an integer >= 1, got "0"/],
-    [['--epochs', 'ten'], /--epochs must be an integer >= 1, got "ten"/],
-    [['--batch-size', '2.5'], /--batch-size must be an integer >= 1, got "2.5"/],
+    [['--epochs', '0'], /--epochs must be an integer in \[1, 1000000000\], got "0"/],
+    [['--epochs', 'ten'], /--epochs must be an integer in \[1, 1000000000\], got "ten"/],
+    [['--epochs', '99999999999999999999'], /--epochs must be an integer in \[1, 1000000000\]/],
+    [['--batch-size', '2.5'], /--batch-size must be an integer in \[1, 1000000000\], got "2.5"/],
+    [['--out', __filename], /--out .* exists and is not a folder/],
+    [['--backend', 'tensorflow'], /--backend tensorflow could not be used: .*not installed.*npm install @tensorflow\/tfjs-node/],
     [['--learning-rate=-1'], /--learning-rate must be a number > 0, got "-1"/],
     [['--learning-rate', 'fast'], /--learning-rate must be a number > 0, got "fast"/],
     [['--backend', 'gpu'], /--backend must be one of tensorflow, wasm, cpu, got "gpu"/],

@@ -29,7 +29,7 @@ Options:
                         (default: env DL_COURSE_CIFAR10, else download the
                         official archive into the cache, see README)
   --cache-dir DIR       download cache (default: env DL_COURSE_CACHE_DIR,
-                        else ~/.cache/dl-course)
+                        else $XDG_CACHE_HOME/dl-course, else ~/.cache/dl-course)
   --epochs N            passes over the training set (default 10; 1 with COURSE_QUICK=1)
   --batch-size N        images per minibatch (default 32)
   --learning-rate X     Adam's learning rate (default 0.001)
@@ -44,8 +44,8 @@ Options:
 function intOption(name: string, value: string | undefined, min: number): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
-  if (!/^\s*\d+\s*$/.test(value) || !Number.isInteger(n) || n < min) {
-    throw new ArgumentError(`cifar10: --${name} must be an integer >= ${min}, got "${value}"`);
+  if (!/^\s*\d+\s*$/.test(value) || !Number.isSafeInteger(n) || n < min || n > 1e9) {
+    throw new ArgumentError(`cifar10: --${name} must be an integer in [${min}, 1000000000], got "${value}"`);
   }
   return n;
 }
@@ -93,17 +93,38 @@ async function main(argv: string[]): Promise<number> {
   }
   const outDir = path.resolve(values.out ?? path.join('runs', 'cifar10'));
 
-  const report = await initBackend(backendName ? { backend: backendName } : {});
+  // Check the output folder before the long work, not after it.
+  if (fs.existsSync(outDir) && !fs.statSync(outDir).isDirectory()) {
+    throw new ArgumentError(`cifar10: --out ${outDir} exists and is not a folder`);
+  }
+  fs.mkdirSync(outDir, { recursive: true });
+  fs.accessSync(outDir, fs.constants.W_OK);
+
+  let report: Awaited<ReturnType<typeof initBackend>>;
+  try {
+    report = await initBackend(backendName ? { backend: backendName } : {});
+  } catch (err) {
+    if (!backendName || (err as Error).name === 'ArgumentError') throw err;
+    const hint = backendName === 'tensorflow' ? ' Install it with: npm install @tensorflow/tfjs-node@4.22.0 --allow-scripts=@tensorflow/tfjs-node (see README, Backends).' : '';
+    throw new ArgumentError(`cifar10: --backend ${backendName} could not be used: ${(err as Error).message.split('\n')[0]}${hint}`);
+  }
   console.error(formatBackendReport(report));
   if (quick) console.error('COURSE_QUICK=1: quick mode (small slice, 1 epoch unless given)');
 
-  const data = await loadCifar10({ source: values.data, cacheDir: values['cache-dir'], trainSize, testSize });
+  let data: Awaited<ReturnType<typeof loadCifar10>>;
+  try {
+    data = await loadCifar10({ source: values.data, cacheDir: values['cache-dir'], trainSize, testSize });
+  } catch (err) {
+    const e = err as Error;
+    if (e.name === 'DownloadError') e.message += '\nNo network? Give a local copy of the archive with --data PATH or DL_COURSE_CIFAR10=PATH.';
+    throw e;
+  }
   const train = data.train;
   const test = data.test;
   console.error(`data: ${train.n} training and ${test.n} test images from ${data.source}`);
 
   const model = compileClassifier(buildCifar10Cnn({ seed }), { learningRate });
-  console.error(`model: ${model.countParams().toLocaleString('en-US')} parameters; training ${epochs} epochs, batch ${batchSize}, Adam lr ${learningRate}`);
+  console.error(`model: ${model.countParams().toLocaleString('en-US')} parameters; training ${epochs} epoch${epochs === 1 ? '' : 's'}, minibatch ${batchSize}, Adam lr ${learningRate}`);
   const result = await trainClassifier(model, train, { epochs, batchSize, seed, validation: test });
   const ev = evaluateClassifier(model, test);
   console.error(`test accuracy ${ev.accuracy.toFixed(4)}, test loss ${ev.loss.toFixed(4)}; training ${result.trainSeconds.toFixed(1)} s, ${Math.round(result.imagesPerSecond)} images/s`);
