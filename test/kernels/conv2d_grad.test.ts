@@ -2,39 +2,12 @@
 // on wasm and cpu against the STOCK cpu kernels, and against finite differences.
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { randoms, relErr, size } from '../helpers/numeric';
 import { isFastConvGradientRegistered, registerFastConvGradients, stockKernel } from '../../lib/kernels/conv2d_grad';
 import { useSingleThreadedWasm, useThreadedWasm, wasmThreadsInfo } from '../../lib/threads/wasm_threads';
 
 type Pad = 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
 type Shape4 = [number, number, number, number];
-
-/** Deterministic uniform [-1, 1) numbers (mulberry32). */
-function randoms(n: number, seed: number): Float32Array {
-  let a = seed >>> 0;
-  const out = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    out[i] = (((t ^ (t >>> 14)) >>> 0) / 4294967296) * 2 - 1;
-  }
-  return out;
-}
-
-const size = (s: number[]) => s.reduce((a, b) => a * b, 1);
-
-/** max |a − b| / max(|b|, tiny) */
-function relErr(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  expect(a.length).toBe(b.length);
-  let num = 0;
-  let den = 1e-12;
-  for (let i = 0; i < a.length; i++) {
-    num = Math.max(num, Math.abs(a[i] - b[i]));
-    den = Math.max(den, Math.abs(b[i]));
-  }
-  return num / den;
-}
 
 type Inputs = Record<string, { values: Float32Array; shape: number[] }>;
 

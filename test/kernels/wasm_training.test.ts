@@ -3,37 +3,11 @@
 // wasm build and on the threaded SIMD build (lib/threads/wasm_threads.ts).
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { randoms, relErr, size } from '../helpers/numeric';
 import { registerFastConvGradients, unregisterFastConvGradients } from '../../lib/kernels/conv2d_grad';
 import { registerFastWasmTrainingKernels, stockWasmKernel, unregisterFastWasmTrainingKernels } from '../../lib/kernels/wasm_training';
 import { buildCifar10Cnn, compileClassifier } from '../../lib/models/cnn';
 import { useSingleThreadedWasm, useThreadedWasm, wasmThreadsInfo } from '../../lib/threads/wasm_threads';
-
-/** Deterministic uniform [-1, 1) numbers (mulberry32). */
-function randoms(n: number, seed: number): Float32Array {
-  let a = seed >>> 0;
-  const out = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    out[i] = (((t ^ (t >>> 14)) >>> 0) / 4294967296) * 2 - 1;
-  }
-  return out;
-}
-
-const size = (s: number[]) => s.reduce((a, b) => a * b, 1);
-
-function relErr(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  expect(a.length).toBe(b.length);
-  let num = 0;
-  let den = 1e-12;
-  for (let i = 0; i < a.length; i++) {
-    num = Math.max(num, Math.abs(a[i] - b[i]));
-    den = Math.max(den, Math.abs(b[i]));
-  }
-  return num / den;
-}
 
 /** Runs `f` on `backendName` with fresh tensors made from `inputs`; returns the values and shape. */
 async function on(backendName: string, inputs: Array<{ values: Float32Array; shape: number[] }>, f: (...ts: tf.Tensor[]) => tf.Tensor) {

@@ -6,6 +6,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { randoms, relErr } from '../helpers/numeric';
 import { ArgumentError } from '../../lib/errors';
 import { registerFastConvGradients } from '../../lib/kernels/conv2d_grad';
 import { registerFastWasmTrainingKernels } from '../../lib/kernels/wasm_training';
@@ -21,31 +22,6 @@ import {
 } from '../../lib/threads/wasm_threads';
 
 const ROOT = path.resolve(__dirname, '..', '..');
-
-/** Deterministic uniform [0, 1) numbers (mulberry32). */
-function randoms(n: number, seed: number): Float32Array {
-  let a = seed >>> 0;
-  const out = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    out[i] = ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  }
-  return out;
-}
-
-function relErr(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  expect(a.length).toBe(b.length);
-  let num = 0;
-  let den = 1e-12;
-  for (let i = 0; i < a.length; i++) {
-    num = Math.max(num, Math.abs(a[i] - b[i]));
-    den = Math.max(den, Math.abs(b[i]));
-  }
-  return num / den;
-}
 
 let savedEnv: string | undefined;
 beforeAll(() => {
