@@ -129,7 +129,6 @@ async function main(argv: string[]): Promise<number> {
   const ev = evaluateClassifier(model, test);
   console.error(`test accuracy ${ev.accuracy.toFixed(4)}, test loss ${ev.loss.toFixed(4)}; training ${result.trainSeconds.toFixed(1)} s, ${Math.round(result.imagesPerSecond)} images/s`);
 
-  fs.mkdirSync(outDir, { recursive: true });
   const modelDir = await saveModel(model, path.join(outDir, 'model'));
   const mistakes: number[] = [];
   for (let i = 0; i < test.n && mistakes.length < 30; i++) if (ev.predictions[i] !== test.labels[i]) mistakes.push(i);

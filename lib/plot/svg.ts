@@ -12,6 +12,7 @@
  */
 import { PNG } from 'pngjs';
 import { ArgumentError, describe } from '../errors';
+import { escapeHtml } from '../notebook';
 import type { Figure } from './plotly';
 
 /** Options of {@link figureSvg}. */
@@ -42,7 +43,7 @@ const CHAR_W = 6.6; // average width of a 12 px character, for layout estimates
 
 /** Escapes text for SVG/XML. */
 function esc(s: unknown): string {
-  return String(s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+  return escapeHtml(String(s)); // the same five entities serve XML
 }
 
 /**

@@ -1,5 +1,7 @@
 /** Numeric helpers shared by the kernel tests. */
-import { expect } from 'vitest';
+import * as tf from '@tensorflow/tfjs';
+import { afterAll, beforeAll, expect } from 'vitest';
+import { useSingleThreadedWasm, useThreadedWasm, wasmThreadsInfo } from '../../lib/threads/wasm_threads';
 import { seededRandom } from '../../lib/random';
 
 /** Deterministic uniform [-1, 1) float32 numbers (the library's mulberry32). */
@@ -23,4 +25,19 @@ export function relErr(a: ArrayLike<number>, b: ArrayLike<number>): number {
     den = Math.max(den, Math.abs(b[i]));
   }
   return num / den;
+}
+
+/**
+ * For a describe block over backend variants: 'wasm (2 threads)' switches to
+ * the threaded SIMD build before its tests and back to the stock build after.
+ */
+export function setUpWasmVariant(variant: string): void {
+  beforeAll(async () => {
+    if (variant === 'wasm (2 threads)') {
+      useThreadedWasm(2);
+      await tf.setBackend('wasm');
+      expect(wasmThreadsInfo()).toMatchObject({ threads: 2, build: 'threaded-simd' });
+    }
+  });
+  afterAll(() => useSingleThreadedWasm());
 }

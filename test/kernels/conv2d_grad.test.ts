@@ -1,10 +1,9 @@
 // Tests for lib/kernels/conv2d_grad.ts: our Conv2DBackpropFilter / Conv2DBackpropInput
 // on wasm and cpu against the STOCK cpu kernels, and against finite differences.
 import * as tf from '@tensorflow/tfjs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { randoms, relErr, size } from '../helpers/numeric';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { randoms, relErr, setUpWasmVariant, size } from '../helpers/numeric';
 import { isFastConvGradientRegistered, registerFastConvGradients, stockKernel } from '../../lib/kernels/conv2d_grad';
-import { useSingleThreadedWasm, useThreadedWasm, wasmThreadsInfo } from '../../lib/threads/wasm_threads';
 
 type Pad = 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
 type Shape4 = [number, number, number, number];
@@ -107,14 +106,7 @@ describe('registerFastConvGradients', () => {
 // 'wasm (2 threads)' is the wasm backend on the threaded SIMD build (lib/threads/wasm_threads.ts).
 describe.each(['wasm', 'wasm (2 threads)', 'cpu'])('fast conv gradients on %s', (variant) => {
   const backendName = variant.startsWith('wasm') ? 'wasm' : variant;
-  beforeAll(async () => {
-    if (variant === 'wasm (2 threads)') {
-      useThreadedWasm(2);
-      await tf.setBackend('wasm');
-      expect(wasmThreadsInfo()).toMatchObject({ threads: 2, build: 'threaded-simd' });
-    }
-  });
-  afterAll(() => useSingleThreadedWasm());
+  setUpWasmVariant(variant);
 
   it.each(cases.map((c, i) => [label(c), c, i] as const))('match the stock cpu kernels: %s', async (_name, c, i) => {
     const filterShape: Shape4 = [c.k[0], c.k[1], c.x[3], c.outC];

@@ -2,12 +2,11 @@
 // against the cpu backend's kernels (stock there) on the same inputs, on the stock single-threaded
 // wasm build and on the threaded SIMD build (lib/threads/wasm_threads.ts).
 import * as tf from '@tensorflow/tfjs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { randoms, relErr, size } from '../helpers/numeric';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { randoms, relErr, setUpWasmVariant, size } from '../helpers/numeric';
 import { registerFastConvGradients, unregisterFastConvGradients } from '../../lib/kernels/conv2d_grad';
 import { registerFastWasmTrainingKernels, stockWasmKernel, unregisterFastWasmTrainingKernels } from '../../lib/kernels/wasm_training';
 import { buildCifar10Cnn, compileClassifier } from '../../lib/models/cnn';
-import { useSingleThreadedWasm, useThreadedWasm, wasmThreadsInfo } from '../../lib/threads/wasm_threads';
 
 /** Runs `f` on `backendName` with fresh tensors made from `inputs`; returns the values and shape. */
 async function on(backendName: string, inputs: Array<{ values: Float32Array; shape: number[] }>, f: (...ts: tf.Tensor[]) => tf.Tensor) {
@@ -48,14 +47,7 @@ describe('registerFastWasmTrainingKernels', () => {
 });
 
 describe.each(['wasm', 'wasm (2 threads)'])('on %s', (variant) => {
-  beforeAll(async () => {
-    if (variant === 'wasm (2 threads)') {
-      useThreadedWasm(2);
-      await tf.setBackend('wasm');
-      expect(wasmThreadsInfo()).toMatchObject({ threads: 2, build: 'threaded-simd' });
-    }
-  });
-  afterAll(() => useSingleThreadedWasm());
+  setUpWasmVariant(variant);
 
   describe('Cast', () => {
     it('to the same dtype shares the buffer; to another dtype converts', async () => {
