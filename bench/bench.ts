@@ -16,11 +16,12 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { BACKEND_CHOICES, BackendChoice, BackendReport, formatBackendReport, initBackend } from '../lib/backend';
-import { imagesToTensor, labelsToTensor, loadCifar10 } from '../lib/data/cifar10';
-import { ArgumentError } from '../lib/errors';
+import { BACKEND_CHOICES, BackendChoice, BackendReport, formatBackendReport, initBackend } from '../lib/backend/backend';
+import { imagesToTensor, labelsToTensor } from '../lib/core/examples';
+import { loadCifar10 } from '../lib/data/cifar10';
+import { ArgumentError } from '../lib/core/errors';
 import { buildCifar10Cnn, compileClassifier } from '../lib/models/cnn';
-import { trainClassifier } from '../lib/train/train';
+import { trainClassifier } from '../lib/train/classifier';
 
 /** Repository root: the nearest folder above this file with a package.json (from dist/bench/ or bench/). */
 const ROOT = ((): string => {

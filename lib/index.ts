@@ -3,38 +3,109 @@
  * TensorFlow.js. Importing it has no side effects: the backend is chosen by
  * {@link initBackend}, when you call it.
  *
+ * The exports are grouped by the chapter (notebook) that introduces them.
+ * Layers and what may import what: docs/architecture.md. Names of dimensions
+ * and variables: docs/glossary.md.
+ *
  * @packageDocumentation
  */
-export * from './errors';
-export * from './backend';
-export * from './kernels/conv2d_grad';
-export * from './data/cifar10';
-export * from './data/download';
-export * from './models/cnn';
-export * from './models/io';
-export * from './train/train';
-export * from './metrics';
-export * from './losses';
-export * from './random';
-export * from './quick';
-export * from './notebook';
-export * from './plot/plotly';
-export * from './plot/charts';
-export * from './plot/svg';
-export * from './plot/downsample';
-export * from './plot/live';
-export * from './plot/images';
-export * from './plot/decision';
-export * from './plot/diagram';
-export * from './plot/pipeline_diagram';
-export * from './mlp/activations';
-export * from './mlp/dense';
-export * from './mlp/flatten';
-export * from './mlp/gradcheck';
-export * from './mlp/optimizers';
-export * from './mlp/minibatch';
-export * from './mlp/mlp';
-export * from './mlp/train_mlp';
-export * from './data/fashion_mnist';
-export * from './plot/functions';
-export * from './threads/wasm_threads';
+
+// ---- Errors every function throws (README: "Errors and what they mean") ----
+export { ArgumentError, DataFormatError, DownloadError, NonFiniteLossError } from './core/errors';
+
+// ---- Chapter 00, getting started: backend, notebook display, quick mode ----
+export { BACKEND_CHOICES, BACKEND_ENV_VAR, WASM_THREADS_ENV_VAR, formatBackendReport, initBackend } from './backend/backend';
+export type { BackendChoice, BackendReport, InitBackendOptions, SkippedCandidate } from './backend/backend';
+export { inNotebook, show } from './core/notebook';
+export type { Showable } from './core/notebook';
+export { quick, quickMode } from './core/quick';
+export { tableHtml } from './plot/charts';
+export { linspace, curvesFigure, curvesGridFigure } from './plot/functions';
+export type { Curve, CurvePanel } from './plot/functions';
+export { figureHtml, loadPlotly, showFigure, writeFigureHtml, writeHtmlReport } from './plot/plotly';
+export type { FigureHtmlOptions, ReportSection } from './plot/plotly';
+export type { Figure } from './plot/figure';
+export { PLOTLY_COLORWAY, figureSvg } from './plot/svg';
+export type { SvgOptions } from './plot/svg';
+
+// ---- Chapter 02, the training pipeline: seeded randomness, the loop's charts ----
+export { seededNormal, seededRandom, shuffledIndices } from './core/random';
+export type { EpochRecord } from './core/history';
+export { barFigure, confusionMatrixFigure, confusionMatrixTable, historyFigure } from './plot/charts';
+export { liveFigure } from './plot/live';
+export type { LiveFigure, LiveFigureOptions } from './plot/live';
+export { decisionBoundaryFigure } from './plot/decision';
+export type { DecisionBoundaryOptions } from './plot/decision';
+export { downsample, downsampleFigure } from './plot/downsample';
+export type { DownsampleMethod, DownsampleOptions, Downsampled } from './plot/downsample';
+export { flowchartMarkdown, flowchartMermaid, flowchartSvg } from './plot/diagram';
+export type { FlowEdge, FlowNode, Flowchart } from './plot/diagram';
+export { accuracy, accuracyFromOutputs, confusionMatrix, labelFormat } from './nn/metrics';
+export type { IntArray, LabelFormat } from './nn/metrics';
+
+// ---- Chapter 04, the maths of an MLP: layers, activations, losses, gradients, optimizers, Fashion-MNIST ----
+export {
+  ACTIVATION_NAMES,
+  LEAKY_RELU_ALPHA,
+  gelu,
+  geluDerivative,
+  getActivation,
+  leakyRelu,
+  leakyReluDerivative,
+  logSoftmax,
+  relu,
+  reluDerivative,
+  sigmoid,
+  sigmoidDerivative,
+  softmax,
+  softmaxBackward,
+  tanh,
+  tanhDerivative,
+} from './nn/activations';
+export type { Activation, ActivationName } from './nn/activations';
+export { dense, denseBackward, initDense } from './nn/dense';
+export type { DenseGradients, DenseInit, DenseInitialValues } from './nn/dense';
+export { checkNhwc, flattenImages } from './nn/flatten';
+export {
+  PROBABILITY_EPSILON,
+  binaryCrossentropy,
+  binaryCrossentropyBackward,
+  categoricalCrossentropy,
+  categoricalCrossentropyBackward,
+  looksLikeProbabilities,
+  meanSquaredError,
+  meanSquaredErrorBackward,
+  sparseCategoricalCrossentropy,
+  sparseCategoricalCrossentropyBackward,
+} from './nn/losses';
+export type { BinaryCrossEntropyOptions, CrossEntropyOptions } from './nn/losses';
+export { gradientCheck, gradientCheckTensors, numericalGradient, relativeError } from './nn/gradcheck';
+export type { EntryLocation, GradientCheckOptions, GradientCheckResult, TensorGradientCheckOptions, TensorGradientCheckResult } from './nn/gradcheck';
+export { AdamOptimizer, MomentumOptimizer, OPTIMIZER_NAMES, SgdOptimizer, createOptimizer } from './nn/optimizers';
+export type { AdamOptions, Gradients, Optimizer, OptimizerName, Parameters } from './nn/optimizers';
+export { createMlp, disposeMlp, mlpBackward, mlpForward, mlpLossAndGradients, mlpParameterCount, mlpPredict } from './nn/mlp';
+export type { LayerCache, LossAndGradients, Mlp, MlpForward, MlpLayer, MlpOptions } from './nn/mlp';
+export { epochMean, gatherMinibatch, minibatchRanges, shuffleSplit } from './data/minibatch';
+export type { IndexSplit, Minibatch } from './data/minibatch';
+export { DEBIAN_FASHION_MNIST_DIR, FASHION_MNIST_CLASSES, loadFashionMnist, parseIdxImages, parseIdxLabels } from './data/fashion_mnist';
+export type { FashionMnistData, IdxImages, LoadFashionMnistOptions } from './data/fashion_mnist';
+export { evaluateMlp, trainMlp } from './train/train_mlp';
+export type { MlpEvaluation, TrainMlpOptions, TrainMlpResult } from './train/train_mlp';
+export { CHAPTER04_CONFIG, CHAPTER05_CONFIG, currentConfig } from './train/config';
+export type { Chapter04Config, Chapter05Config, ChapterConfig, MlpTrainConfig } from './train/config';
+export { formatEpochLine } from './train/progress';
+export type { ProgressMode } from './train/progress';
+
+// ---- Chapter 05, a CNN for CIFAR-10: labelled images, the model, training, evaluation, saving ----
+export { imagesToTensor, labelsToTensor, pixelsToFloat32, sliceExamples } from './core/examples';
+export type { LabeledExamples } from './core/examples';
+export { CIFAR10_CLASSES, CIFAR10_URL, loadCifar10, parseCifar10Records } from './data/cifar10';
+export { defaultCacheDir } from './data/cache';
+export type { Cifar10Data, LoadCifar10Options } from './data/cifar10';
+export { buildCifar10Cnn, categoricalCrossentropyFromLogits, compileClassifier, layerSummary, modelLabelFormat, outputActivation } from './models/cnn';
+export type { CnnConfig, CompileOptions, LayerRow } from './models/cnn';
+export { evaluateClassifier, inputImageShape, makeBatch, nonFiniteWeight, trainClassifier } from './train/classifier';
+export type { Evaluation, ImageMinibatch, TrainOptions, TrainResult } from './train/classifier';
+export { loadModel, saveModel } from './models/io';
+export { imageGrid, sampleIndices } from './plot/images';
+export type { ImageGridOptions } from './plot/images';

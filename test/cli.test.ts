@@ -3,7 +3,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ROOT, SUBSET } from './helpers/notebook';
+import { CHAPTER05_CONFIG } from '../lib';
+import { ROOT, SUBSET, codeCells } from './helpers/notebook';
 
 const CLI = path.join(ROOT, 'dist', 'lib', 'cli', 'cifar10.js');
 
@@ -55,6 +56,49 @@ describe('npm run cifar10 (the main job)', () => {
     const r = run(['--out', out, '--json'], { COURSE_QUICK: '1', DL_COURSE_CIFAR10: SUBSET });
     expect(r.status).toBe(0);
     const summary = JSON.parse(r.stdout.trim().split('\n').pop()!);
-    expect(summary).toMatchObject({ epochs: 1, trainSize: 1000, testSize: 500, quick: true });
+    const { epochs, trainSize, testSize, batchSize, learningRate } = CHAPTER05_CONFIG.quick;
+    expect(summary).toMatchObject({ epochs, trainSize, testSize, batchSize, learningRate, quick: true });
+    expect([epochs, trainSize, testSize]).toEqual([1, 1000, 500]);
+  });
+});
+
+describe("chapter 05's hyperparameters live in one place (CHAPTER05_CONFIG)", () => {
+  it('the --help text states the config defaults', () => {
+    const help = run(['--help']).stdout;
+    const { full, quick } = CHAPTER05_CONFIG;
+    expect(help).toContain(`--epochs N            passes over the training set (default ${full.epochs}; ${quick.epochs} with COURSE_QUICK=1)`);
+    expect(help).toContain(`(default ${full.batchSize})`);
+    expect(help).toContain(`(default ${full.learningRate})`);
+    expect(help).toContain(`(default all; ${quick.trainSize} with COURSE_QUICK=1)`);
+  });
+  it('changing the default epochs there changes the help text (a patched copy of the build)', () => {
+    // Copy dist/lib into a folder inside the repository (so node_modules resolve), change epochs: 10 -> 7.
+    const copy = fs.mkdtempSync(path.join(ROOT, 'runs', 'config-copy-'));
+    try {
+      fs.cpSync(path.join(ROOT, 'dist', 'lib'), path.join(copy, 'lib'), { recursive: true });
+      const configJs = path.join(copy, 'lib', 'train', 'config.js');
+      const src = fs.readFileSync(configJs, 'utf8');
+      expect(src).toMatch(/epochs: 10, batchSize: 32/);
+      fs.writeFileSync(configJs, src.replace(/epochs: 10, batchSize: 32/, 'epochs: 7, batchSize: 32'));
+      const r = spawnSync(process.execPath, [path.join(copy, 'lib', 'cli', 'cifar10.js'), '--help'], { cwd: ROOT, encoding: 'utf8' });
+      expect(r.stdout).toContain('(default 7; 1 with COURSE_QUICK=1)');
+    } finally {
+      fs.rmSync(copy, { recursive: true, force: true });
+    }
+  });
+  it('notebook 05 reads every hyperparameter from the config, and its prose states the same values', () => {
+    const nb = path.join(ROOT, 'notebooks', '05-cifar10-cnn.ipynb');
+    const code = codeCells(nb).join('\n');
+    expect(code).toContain('const config = dl.currentConfig(dl.CHAPTER05_CONFIG);');
+    for (const key of ['epochs', 'batchSize', 'seed']) expect(code).toContain(`${key}: config.${key}`);
+    expect(code).toContain('{ learningRate: config.learningRate }');
+    expect(code).toContain('dl.loadCifar10({ trainSize: config.trainSize, testSize: config.testSize })');
+    expect(code).not.toMatch(/\b(epochs|batchSize|trainSize|testSize|learningRate):\s*(dl\.quick\(|\d)/); // no literal in the code
+    const markdown = (JSON.parse(fs.readFileSync(nb, 'utf8')) as { cells: { cell_type: string; source: string[] }[] }).cells
+      .filter((c) => c.cell_type === 'markdown')
+      .map((c) => c.source.join(''))
+      .join('\n');
+    const { full } = CHAPTER05_CONFIG;
+    expect(markdown).toMatch(new RegExp(`minibatches of\\s+${full.batchSize} images, for ${full.epochs} epochs`));
   });
 });

@@ -9,15 +9,21 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
-import { initBackend, formatBackendReport } from '../backend';
+import { initBackend, formatBackendReport } from '../backend/backend';
 import { loadCifar10 } from '../data/cifar10';
-import { ArgumentError } from '../errors';
+import { ArgumentError } from '../core/errors';
 import { buildCifar10Cnn, compileClassifier } from '../models/cnn';
 import { saveModel } from '../models/io';
-import { confusionMatrixFigure, confusionMatrixTable, historyFigure, imageGridHtml } from '../plot/charts';
+import { confusionMatrixFigure, confusionMatrixTable, historyFigure } from '../plot/charts';
+import { imageGrid } from '../plot/images';
 import { figureHtml, writeHtmlReport } from '../plot/plotly';
-import { quickMode } from '../quick';
-import { evaluateClassifier, trainClassifier } from '../train/train';
+import { quickMode } from '../core/quick';
+import { evaluateClassifier, trainClassifier } from '../train/classifier';
+import { CHAPTER05_CONFIG, currentConfig } from '../train/config';
+
+const FULL = CHAPTER05_CONFIG.full;
+const QUICK = CHAPTER05_CONFIG.quick;
+const sizeDefault = (quick: number | undefined) => `default all; ${quick} with COURSE_QUICK=1`;
 
 const USAGE = `Usage: npm run cifar10 -- [options]
 
@@ -30,16 +36,18 @@ Options:
                         official archive into the cache, see README)
   --cache-dir DIR       download cache (default: env DL_COURSE_CACHE_DIR,
                         else $XDG_CACHE_HOME/dl-course, else ~/.cache/dl-course)
-  --epochs N            passes over the training set (default 10; 1 with COURSE_QUICK=1)
-  --batch-size N        images per minibatch (default 32)
-  --learning-rate X     Adam's learning rate (default 0.001)
-  --train-size N        use the first N training images (default all; 1000 with COURSE_QUICK=1)
-  --test-size N         use the first N test images (default all; 500 with COURSE_QUICK=1)
-  --seed N              seed for initial weights and shuffling (default 0)
+  --epochs N            passes over the training set (default ${FULL.epochs}; ${QUICK.epochs} with COURSE_QUICK=1)
+  --batch-size N        images per minibatch (default ${FULL.batchSize})
+  --learning-rate X     Adam's learning rate (default ${FULL.learningRate})
+  --train-size N        use the first N training images (${sizeDefault(QUICK.trainSize)})
+  --test-size N         use the first N test images (${sizeDefault(QUICK.testSize)})
+  --seed N              seed for initial weights and shuffling (default ${FULL.seed})
   --backend NAME        tensorflow | wasm | cpu (default: best available, env DL_COURSE_BACKEND)
   --out DIR             output folder (default runs/cifar10)
   --json                print one JSON summary as the last stdout line
-  -h, --help            this text`;
+  -h, --help            this text
+
+Defaults come from CHAPTER05_CONFIG (lib/train/config.ts), as in notebook 05.`;
 
 function intOption(name: string, value: string | undefined, min: number): number | undefined {
   if (value === undefined) return undefined;
@@ -75,12 +83,13 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   const quick = quickMode();
-  const epochs = intOption('epochs', values.epochs, 1) ?? (quick ? 1 : 10);
-  const batchSize = intOption('batch-size', values['batch-size'], 1) ?? 32;
-  const trainSize = intOption('train-size', values['train-size'], 1) ?? (quick ? 1000 : undefined);
-  const testSize = intOption('test-size', values['test-size'], 1) ?? (quick ? 500 : undefined);
-  const seed = intOption('seed', values.seed, 0) ?? 0;
-  let learningRate = 1e-3;
+  const config = currentConfig(CHAPTER05_CONFIG);
+  const epochs = intOption('epochs', values.epochs, 1) ?? config.epochs;
+  const batchSize = intOption('batch-size', values['batch-size'], 1) ?? config.batchSize;
+  const trainSize = intOption('train-size', values['train-size'], 1) ?? config.trainSize;
+  const testSize = intOption('test-size', values['test-size'], 1) ?? config.testSize;
+  const seed = intOption('seed', values.seed, 0) ?? config.seed;
+  let learningRate = config.learningRate;
   if (values['learning-rate'] !== undefined) {
     learningRate = Number(values['learning-rate']);
     if (!Number.isFinite(learningRate) || learningRate <= 0 || values['learning-rate'].trim() === '') {
@@ -130,8 +139,6 @@ async function main(argv: string[]): Promise<number> {
   console.error(`test accuracy ${ev.accuracy.toFixed(4)}, test loss ${ev.loss.toFixed(4)}; training ${result.trainSeconds.toFixed(1)} s, ${Math.round(result.imagesPerSecond)} images/s`);
 
   const modelDir = await saveModel(model, path.join(outDir, 'model'));
-  const mistakes: number[] = [];
-  for (let i = 0; i < test.n && mistakes.length < 30; i++) if (ev.predictions[i] !== test.labels[i]) mistakes.push(i);
   const summary = {
     backend: report.backend,
     epochs,
@@ -160,14 +167,7 @@ async function main(argv: string[]): Promise<number> {
     },
     { heading: 'Loss and accuracy per epoch', html: figureHtml(historyFigure(result.history)) },
     { heading: 'Confusion matrix (test set)', html: figureHtml(confusionMatrixFigure(ev.confusion, data.classNames), { height: 520 }) + confusionMatrixTable(ev.confusion, data.classNames) },
-    {
-      heading: 'Some mistakes (predicted / true)',
-      html: imageGridHtml(
-        test.pixels,
-        [test.n, 32, 32, 3],
-        mistakes.map((i) => ({ index: i, caption: `${data.classNames[ev.predictions[i]]} / ${data.classNames[test.labels[i]]}`, color: '#c00' })),
-      ),
-    },
+    { heading: 'Some mistakes (predicted / true)', html: imageGrid(test, { predictions: ev.predictions, classNames: data.classNames, onlyMistakes: true, maxImages: 30 }).html },
   ]);
   console.error(`saved model to ${modelDir}, report to ${summary.report}`);
   if (values.json) {

@@ -6,13 +6,13 @@
  * each row-major.
  */
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { pipeline } from 'stream/promises';
 import * as zlib from 'zlib';
 import * as tar from 'tar-stream';
-import * as tf from '@tensorflow/tfjs';
-import { ArgumentError, DataFormatError, checkInteger, describe } from '../errors';
+import { ArgumentError, DataFormatError, checkInteger, describe } from '../core/errors';
+import { firstExamples, type LabeledExamples } from '../core/examples';
+import { defaultCacheDir } from './cache';
 import { downloadFile } from './download';
 
 /** Official address of the binary archive. */
@@ -33,6 +33,7 @@ const WIDTH = 32;
 const CHANNELS = 3;
 const PLANE_BYTES = HEIGHT * WIDTH; // 1024
 const IMAGE_BYTES = PLANE_BYTES * CHANNELS; // 3072
+const IMAGE_SHAPE = Object.freeze([HEIGHT, WIDTH, CHANNELS] as const);
 const NUM_CLASSES = 10;
 
 /** Folder inside the archive holding the members. */
@@ -43,26 +44,13 @@ const META_MEMBER = 'batches.meta.txt';
 const MEMBERS = [...TRAIN_MEMBERS, TEST_MEMBER, META_MEMBER];
 const ARCHIVE_NAME = 'cifar-10-binary.tar.gz';
 
-/**
- * One split. `pixels`: `[n, 32, 32, 3]` uint8 NHWC (height, width, RGB
- * channel), row-major, values 0..255; `labels`: `[n]` int32 class indices in
- * 0..9.
- */
-export interface Cifar10Split {
-  /** Number of images (records). */
-  n: number;
-  /** `[n, 32, 32, 3]` uint8, NHWC row-major. */
-  pixels: Uint8Array;
-  /** `[n]` int32 in 0..9. */
-  labels: Int32Array;
-}
 
 /** Both splits with their class names and where they were read from. */
 export interface Cifar10Data {
   /** data_batch_1..5 in order (50,000 images in the official archive). */
-  train: Cifar10Split;
+  train: LabeledExamples;
   /** test_batch (10,000 images in the official archive). */
-  test: Cifar10Split;
+  test: LabeledExamples;
   /** 10 names from batches.meta.txt, index = label. */
   classNames: string[];
   /** Path of the archive or folder that was read. */
@@ -96,26 +84,6 @@ export interface LoadCifar10Options {
   progress?: boolean;
 }
 
-/**
- * The cache folder: env `DL_COURSE_CACHE_DIR` if set, else
- * `$XDG_CACHE_HOME/dl-course` (when XDG_CACHE_HOME is an absolute path), else
- * `~/.cache/dl-course`.
- *
- * @example
- * ```ts
- * process.env.DL_COURSE_CACHE_DIR = '/data/dl-cache';
- * defaultCacheDir(); // '/data/dl-cache'
- * delete process.env.DL_COURSE_CACHE_DIR;
- * // Unset, with XDG_CACHE_HOME unset too: ~/.cache/dl-course, e.g. '/home/ada/.cache/dl-course'.
- * ```
- */
-export function defaultCacheDir(): string {
-  const own = process.env.DL_COURSE_CACHE_DIR;
-  if (own) return path.resolve(own);
-  const xdg = process.env.XDG_CACHE_HOME;
-  if (xdg && path.isAbsolute(xdg)) return path.join(xdg, 'dl-course');
-  return path.join(os.homedir(), '.cache', 'dl-course');
-}
 
 /**
  * Parses concatenated binary records (label byte + 3072 channel-planar pixel
@@ -138,12 +106,12 @@ export function defaultCacheDir(): string {
  * Array.from(split.pixels.subarray(0, 3)); // [200, 100, 0]
  * ```
  */
-export function parseCifar10Records(bytes: Uint8Array, name: string): Cifar10Split {
+export function parseCifar10Records(bytes: Uint8Array, name: string): LabeledExamples {
   if (!(bytes instanceof Uint8Array)) {
     throw new ArgumentError(`parseCifar10Records: bytes must be a Uint8Array, got ${describe(bytes)}`);
   }
   const n = recordCount(bytes.length, name);
-  const split: Cifar10Split = { n, pixels: new Uint8Array(n * IMAGE_BYTES), labels: new Int32Array(n) };
+  const split: LabeledExamples = { n, pixels: new Uint8Array(n * IMAGE_BYTES), labels: new Int32Array(n), imageShape: IMAGE_SHAPE };
   decodeInto(bytes, name, split, 0);
   return split;
 }
@@ -161,7 +129,7 @@ function recordCount(length: number, name: string): number {
 }
 
 /** Decodes the records in `bytes` into `out` starting at record `offset`. */
-function decodeInto(bytes: Uint8Array, name: string, out: Cifar10Split, offset: number): void {
+function decodeInto(bytes: Uint8Array, name: string, out: LabeledExamples, offset: number): void {
   const n = bytes.length / CIFAR10_RECORD_BYTES;
   for (let k = 0; k < n; k++) {
     const base = k * CIFAR10_RECORD_BYTES;
@@ -182,85 +150,6 @@ function decodeInto(bytes: Uint8Array, name: string, out: Cifar10Split, offset: 
   }
 }
 
-/** Checks 0 ≤ start ≤ end ≤ split.n; returns [start, end]. */
-function checkRange(fn: string, split: Cifar10Split, start: unknown, end: unknown): [number, number] {
-  if (split === null || typeof split !== 'object' || !(split.pixels instanceof Uint8Array) || !(split.labels instanceof Int32Array)) {
-    throw new ArgumentError(`${fn}: split must be a Cifar10Split {n, pixels, labels}, got ${describe(split)}`);
-  }
-  const s = checkInteger(fn, 'start', start, 0, split.n);
-  const e = checkInteger(fn, 'end', end, s, split.n);
-  return [s, e];
-}
-
-/**
- * Records [start, end) of a split as a new {@link Cifar10Split} whose arrays
- * are views sharing memory with `split` (no copy; `.slice()` them to copy).
- *
- * @returns `pixels` `[end-start, 32, 32, 3]` uint8, `labels` `[end-start]` int32.
- * @throws {ArgumentError} when start or end is not an integer with 0 ≤ start ≤ end ≤ n.
- * @example
- * ```ts
- * const split = parseCifar10Records(new Uint8Array(200 * 3073), 'zeros.bin'); // 200 black airplanes
- * const first = sliceSplit(split, 0, 100);
- * first.n;             // 100
- * first.pixels.length; // 307200 (100 * 32 * 32 * 3)
- * ```
- */
-export function sliceSplit(split: Cifar10Split, start: number, end: number): Cifar10Split {
-  const [s, e] = checkRange('sliceSplit', split, start, end);
-  return {
-    n: e - s,
-    pixels: split.pixels.subarray(s * IMAGE_BYTES, e * IMAGE_BYTES),
-    labels: split.labels.subarray(s, e),
-  };
-}
-
-/**
- * Images [start, end) as a float32 tensor scaled to [0, 1] (pixel / 255).
- *
- * @param split the split to read.
- * @param start first record. @default 0
- * @param end one past the last record. @default split.n
- * @returns `[end-start, 32, 32, 3]` float32 (batch, height, width, RGB channel). The caller disposes it.
- * @throws {ArgumentError} when start or end is not an integer with 0 ≤ start ≤ end ≤ n.
- * @example
- * ```ts
- * const split = parseCifar10Records(new Uint8Array(64 * 3073), 'zeros.bin');
- * const X = imagesToTensor(split, 0, 32);
- * X.shape; // [32, 32, 32, 3]
- * X.dtype; // 'float32'
- * X.dispose();
- * ```
- */
-export function imagesToTensor(split: Cifar10Split, start = 0, end: number = split?.n): tf.Tensor4D {
-  const [s, e] = checkRange('imagesToTensor', split, start, end);
-  const src = split.pixels.subarray(s * IMAGE_BYTES, e * IMAGE_BYTES);
-  const values = new Float32Array(src.length);
-  for (let i = 0; i < src.length; i++) values[i] = src[i] / 255;
-  return tf.tensor4d(values, [e - s, HEIGHT, WIDTH, CHANNELS], 'float32');
-}
-
-/**
- * Labels [start, end) as an int32 tensor.
- *
- * @param split the split to read.
- * @param start first record. @default 0
- * @param end one past the last record. @default split.n
- * @returns `[end-start]` int32 class indices in 0..9. The caller disposes it.
- * @throws {ArgumentError} when start or end is not an integer with 0 ≤ start ≤ end ≤ n.
- * @example
- * ```ts
- * const split = parseCifar10Records(new Uint8Array(64 * 3073), 'zeros.bin');
- * const y = labelsToTensor(split, 0, 32);
- * y.shape; // [32]
- * y.dtype; // 'int32'
- * y.dispose();
- * ```
- */
-export function labelsToTensor(split: Cifar10Split, start = 0, end: number = split?.n): tf.Tensor1D {
-  const [s, e] = checkRange('labelsToTensor', split, start, end);
-  return tf.tensor1d(split.labels.slice(s, e), 'int32');
-}
 
 /**
  * Loads CIFAR-10 from a local archive or folder, or downloads the official
@@ -286,7 +175,7 @@ export function labelsToTensor(split: Cifar10Split, start = 0, end: number = spl
  * data.test.labels.length;   // 500
  * data.classNames[3];        // 'cat'
  * ```
- * @see [Notebook 05: a CNN for CIFAR-10](../../notebooks/05-cifar10-cnn.ipynb)
+ * @see [Notebook 05 §1 The data](../../notebooks/05-cifar10-cnn.ipynb#1.-The-data)
  */
 export async function loadCifar10(options: LoadCifar10Options = {}): Promise<Cifar10Data> {
   const fn = 'loadCifar10';
@@ -329,19 +218,11 @@ export async function loadCifar10(options: LoadCifar10Options = {}): Promise<Cif
   const members = stat.isDirectory() ? await readFolder(source) : await readArchive(source);
   const data = assemble(members, source, !stat.isDirectory());
 
-  if (trainSize !== undefined) data.train = takeFirst(fn, 'trainSize', data.train, trainSize, 'train');
-  if (testSize !== undefined) data.test = takeFirst(fn, 'testSize', data.test, testSize, 'test');
+  if (trainSize !== undefined) data.train = firstExamples(fn, 'trainSize', data.train, trainSize, 'train');
+  if (testSize !== undefined) data.test = firstExamples(fn, 'testSize', data.test, testSize, 'test');
   return data;
 }
 
-/** The first `size` records as a copy, so the rest can be freed. */
-function takeFirst(fn: string, arg: string, split: Cifar10Split, size: number, which: string): Cifar10Split {
-  if (size > split.n) {
-    throw new ArgumentError(`${fn}: ${arg} must be <= ${split.n} (records in the ${which} split), got ${describe(size)}`);
-  }
-  const view = sliceSplit(split, 0, size);
-  return { n: view.n, pixels: view.pixels.slice(), labels: view.labels.slice() };
-}
 
 /** Returns the path of a cached archive of the expected size, downloading it if needed. */
 async function ensureArchive(options: LoadCifar10Options): Promise<string> {
@@ -453,14 +334,14 @@ function assemble(members: Members, source: string, isArchive: boolean): Cifar10
     );
   }
 
-  const split = (names: string[]): Cifar10Split => {
+  const split = (names: string[]): LabeledExamples => {
     const counts = names.map((m) => {
       const n = recordCount(members.get(m)!.length, `${source}: ${FOLDER}/${m}`);
       if (n === 0) throw new DataFormatError(`${fn}: ${source}: ${FOLDER}/${m} is empty (0 records)`);
       return n;
     });
     const n = counts.reduce((a, b) => a + b, 0);
-    const out: Cifar10Split = { n, pixels: new Uint8Array(n * IMAGE_BYTES), labels: new Int32Array(n) };
+    const out: LabeledExamples = { n, pixels: new Uint8Array(n * IMAGE_BYTES), labels: new Int32Array(n), imageShape: IMAGE_SHAPE };
     let offset = 0;
     names.forEach((m, i) => {
       decodeInto(members.get(m)!, `${source}: ${FOLDER}/${m}`, out, offset);

@@ -10,7 +10,7 @@ import * as fs from 'fs';
 import * as http from 'http';
 import * as https from 'https';
 import * as path from 'path';
-import { ArgumentError, DownloadError, checkInteger, describe } from '../errors';
+import { ArgumentError, DownloadError, checkInteger, describe } from '../core/errors';
 import { createByteProgress, type ByteProgress } from './progress';
 
 /** Options of {@link downloadFile}. */

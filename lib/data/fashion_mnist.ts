@@ -17,8 +17,9 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { promisify } from 'util';
 import * as zlib from 'zlib';
-import { ArgumentError, DataFormatError, checkInteger, describe } from '../errors';
-import { defaultCacheDir } from './cifar10';
+import { ArgumentError, DataFormatError, checkInteger, describe } from '../core/errors';
+import { firstExamples, type LabeledExamples } from '../core/examples';
+import { defaultCacheDir } from './cache';
 import { downloadFile } from './download';
 
 /** Official download folder (Zalando's S3 website; plain http only). */
@@ -199,26 +200,13 @@ async function readIdxFile(fn: string, file: string): Promise<Buffer> {
   }
 }
 
-/** One split: flat pixels and labels, ready for the MLP (`FlatExamples`). */
-export interface FashionMnistSplit {
-  /** Number of images. */
-  n: number;
-  /** 28. */
-  rows: number;
-  /** 28. */
-  cols: number;
-  /** `[n, 28, 28]` uint8 row-major (= `[n, 784]`, or NHWC `[n, 28, 28, 1]`), 0 = white background… 255. */
-  pixels: Uint8Array;
-  /** `[n]` int32 class indices in 0..9. */
-  labels: Int32Array;
-}
 
 /** Both splits, the class names and where they were read from. */
 export interface FashionMnistData {
   /** 60,000 images in the official data. */
-  train: FashionMnistSplit;
+  train: LabeledExamples;
   /** 10,000 images in the official data. */
-  test: FashionMnistSplit;
+  test: LabeledExamples;
   /** {@link FASHION_MNIST_CLASSES}. */
   classNames: string[];
   /** The folder the four files were read from. */
@@ -285,7 +273,7 @@ function md5Of(file: string): string {
  * data.test.labels.slice(0, 3);   // Int32Array [9, 2, 1]
  * data.classNames[9];             // 'Ankle boot'
  * ```
- * @see [Notebook 04: the maths of an MLP](../../notebooks/04-mlp-maths.ipynb)
+ * @see [Notebook 04 §7 Fashion-MNIST](../../notebooks/04-mlp-maths.ipynb#7.-Fashion-MNIST)
  */
 export async function loadFashionMnist(options: LoadFashionMnistOptions = {}): Promise<FashionMnistData> {
   const fn = 'loadFashionMnist';
@@ -341,27 +329,21 @@ export async function loadFashionMnist(options: LoadFashionMnistOptions = {}): P
     throw new ArgumentError(`${fn}: ${what} ${folder} lacks ${missing.join(', ')} (each may also be stored without .gz)`);
   }
 
-  const readSplit = async (imagesKey: FashionMnistFileKey, labelsKey: FashionMnistFileKey, which: string): Promise<FashionMnistSplit> => {
+  const readSplit = async (imagesKey: FashionMnistFileKey, labelsKey: FashionMnistFileKey, which: string): Promise<LabeledExamples> => {
     const images = parseIdxImages(await readIdxFile(fn, files[imagesKey]), files[imagesKey]);
     const labels = parseIdxLabels(await readIdxFile(fn, files[labelsKey]), files[labelsKey]);
     if (images.n !== labels.length) {
       throw new DataFormatError(`${fn}: the ${which} split has ${images.n} images (${files[imagesKey]}) but ${labels.length} labels (${files[labelsKey]}); they must match`);
     }
-    return { n: images.n, rows: images.rows, cols: images.cols, pixels: images.pixels, labels };
+    return { n: images.n, pixels: images.pixels, labels, imageShape: [images.rows, images.cols, 1] };
   };
   let train = await readSplit('trainImages', 'trainLabels', 'train');
   let test = await readSplit('testImages', 'testLabels', 'test');
-  if (trainSize !== undefined) train = takeFirst(fn, 'trainSize', train, trainSize, 'train');
-  if (testSize !== undefined) test = takeFirst(fn, 'testSize', test, testSize, 'test');
+  if (trainSize !== undefined) train = firstExamples(fn, 'trainSize', train, trainSize, 'train');
+  if (testSize !== undefined) test = firstExamples(fn, 'testSize', test, testSize, 'test');
   return { train, test, classNames: [...FASHION_MNIST_CLASSES], source: folder, origin };
 }
 
-/** The first `size` images of a split, copied so the rest can be freed. */
-function takeFirst(fn: string, arg: string, split: FashionMnistSplit, size: number, which: string): FashionMnistSplit {
-  if (size > split.n) throw new ArgumentError(`${fn}: ${arg} must be <= ${split.n} (images in the ${which} split), got ${describe(size)}`);
-  const per = split.rows * split.cols;
-  return { ...split, n: size, pixels: split.pixels.slice(0, size * per), labels: split.labels.slice(0, size) };
-}
 
 /** Downloads any of the four files not already cached with the right MD5; returns the cache folder. */
 async function ensureDownloaded(options: LoadFashionMnistOptions): Promise<string> {

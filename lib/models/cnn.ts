@@ -4,7 +4,8 @@
  * tensorflow.org/tutorials/images/cnn), written for TF.js layers in NHWC.
  */
 import * as tf from '@tensorflow/tfjs';
-import { ArgumentError, checkInteger, checkPositive, describe } from '../errors';
+import { ArgumentError, checkInteger, checkPositive, describe } from '../core/errors';
+import type { LabelFormat } from '../nn/metrics';
 
 /** Hyperparameters of {@link buildCifar10Cnn}. */
 export interface CnnConfig {
@@ -37,7 +38,8 @@ export interface CnnConfig {
  * model.countParams(); // 167562
  * model.outputs[0].shape; // [null, 10]
  * ```
- * @see [Notebook 05: a CNN for CIFAR-10](../../notebooks/05-cifar10-cnn.ipynb)
+ * @see [Notebook 05 §2 The model](../../notebooks/05-cifar10-cnn.ipynb#2.-The-model)
+ * @see [Notebook 05 §6 The `from_logits` mistake](../../notebooks/05-cifar10-cnn.ipynb#6.-The-from_logits-mistake)
  */
 export function buildCifar10Cnn(config: CnnConfig = {}): tf.LayersModel {
   const fn = 'buildCifar10Cnn';
@@ -91,7 +93,8 @@ export interface CompileOptions {
  * compileClassifier(model, { learningRate: 1e-3 });
  * compileClassifier(model, { fromLogits: true }); // throws ArgumentError: ... softmax ...
  * ```
- * @see [Notebook 05: a CNN for CIFAR-10](../../notebooks/05-cifar10-cnn.ipynb)
+ * @see [Notebook 05 §3 Training](../../notebooks/05-cifar10-cnn.ipynb#3.-Training)
+ * @see [Notebook 05 §6 The `from_logits` mistake](../../notebooks/05-cifar10-cnn.ipynb#6.-The-from_logits-mistake)
  */
 export function compileClassifier(model: tf.LayersModel, options: CompileOptions = {}): tf.LayersModel {
   const fn = 'compileClassifier';
@@ -114,34 +117,55 @@ export function compileClassifier(model: tf.LayersModel, options: CompileOptions
         `its outputs are logits. Pass fromLogits: true or end the model with a softmax.`,
     );
   }
-  // TF.js accepts integer ("sparse") targets only for its own
+  // TF.js accepts class-index ("sparse") targets only for its own
   // sparseCategoricalCrossentropy, which takes probabilities. A model that
-  // outputs logits therefore trains on one-hot targets (see usesOneHotLabels).
-  if (fromLogits) oneHotModels.add(model);
-  else oneHotModels.delete(model);
+  // outputs logits therefore trains on one-hot targets: its loss is
+  // categoricalCrossentropyFromLogits, which modelLabelFormat reads.
   model.compile({
     optimizer: tf.train.adam(learningRate),
-    loss: fromLogits
-      ? (yTrue: tf.Tensor, yPred: tf.Tensor) => tf.losses.softmaxCrossEntropy(yTrue, yPred) // yTrue [batch, numClasses] one-hot
-      : 'sparseCategoricalCrossentropy',
+    loss: fromLogits ? categoricalCrossentropyFromLogits : 'sparseCategoricalCrossentropy',
     metrics: [fromLogits ? oneHotAccuracy : sparseAccuracy],
   });
   return model;
 }
 
-const oneHotModels = new WeakSet<tf.LayersModel>();
-
 /**
- * Whether {@link compileClassifier} set the model up for one-hot targets
- * `[batch, numClasses]` (models that output logits) rather than class indices
- * `[batch]`. `trainClassifier` builds its minibatches accordingly.
+ * The loss {@link compileClassifier} gives a model that outputs logits:
+ * softmax cross-entropy of `[batch, numClasses]` float32 one-hot targets and
+ * `[batch, numClasses]` float32 logits (`tf.losses.softmaxCrossEntropy`), a
+ * scalar mean over the minibatch.
  * @example
  * ```ts
- * usesOneHotLabels(compileClassifier(buildCifar10Cnn())); // false
+ * categoricalCrossentropyFromLogits(tf.tensor2d([[1, 0]]), tf.tensor2d([[0, 0]])).dataSync()[0]; // 0.6931 (ln 2)
  * ```
  */
-export function usesOneHotLabels(model: tf.LayersModel): boolean {
-  return oneHotModels.has(model);
+export function categoricalCrossentropyFromLogits(yTrue: tf.Tensor, yPred: tf.Tensor): tf.Tensor {
+  return tf.losses.softmaxCrossEntropy(yTrue, yPred);
+}
+
+/**
+ * The target format a compiled model trains on, read from its loss: class
+ * indices `[batch]` ('sparse') for `'sparseCategoricalCrossentropy'`, one-hot
+ * rows `[batch, numClasses]` ('one-hot') for `'categoricalCrossentropy'` and
+ * {@link categoricalCrossentropyFromLogits}. `trainClassifier` builds its
+ * minibatches accordingly unless told otherwise (its `targets` option).
+ * @throws {ArgumentError} when the model is not compiled, or its loss is another
+ *   function (then pass `targets` to `trainClassifier`).
+ * @example
+ * ```ts
+ * modelLabelFormat(compileClassifier(buildCifar10Cnn())); // 'sparse'
+ * ```
+ */
+export function modelLabelFormat(model: tf.LayersModel): LabelFormat {
+  const fn = 'modelLabelFormat';
+  const loss = (model as unknown as { loss?: unknown }).loss;
+  if (loss === undefined) throw new ArgumentError(`${fn}: the model is not compiled; call compileClassifier(model) first`);
+  if (loss === 'sparseCategoricalCrossentropy') return 'sparse';
+  if (loss === 'categoricalCrossentropy' || loss === categoricalCrossentropyFromLogits) return 'one-hot';
+  throw new ArgumentError(
+    `${fn}: cannot tell the target format from the model's loss ${describe(loss)}; ` +
+      `pass options.targets: 'sparse' (class indices [batch]) or 'one-hot' ([batch, numClasses]) to trainClassifier`,
+  );
 }
 
 // Accuracy with one-hot targets: argmax of the targets vs argmax of the outputs.
@@ -188,7 +212,7 @@ export interface LayerRow {
  * ```ts
  * layerSummary(buildCifar10Cnn())[0]; // { name: 'conv1', type: 'Conv2D', outputShape: [null, 30, 30, 32], params: 896 }
  * ```
- * @see [Notebook 05: a CNN for CIFAR-10](../../notebooks/05-cifar10-cnn.ipynb)
+ * @see [Notebook 05 §2 The model](../../notebooks/05-cifar10-cnn.ipynb#2.-The-model)
  */
 export function layerSummary(model: tf.LayersModel): LayerRow[] {
   return model.layers.map((layer) => ({

@@ -7,7 +7,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { ArgumentError, DataFormatError, describe } from '../errors';
+import { ArgumentError, DataFormatError, describe } from '../core/errors';
 
 /**
  * Saves topology and weights into `dir` (created; replaced if it exists).
@@ -18,7 +18,7 @@ import { ArgumentError, DataFormatError, describe } from '../errors';
  * const dir = await saveModel(buildCifar10Cnn(), 'out/model'); // an absolute path ending in out/model
  * fs.readdirSync(dir).sort(); // ['model.json', 'weights.bin']
  * ```
- * @see [Notebook 05: a CNN for CIFAR-10](../../notebooks/05-cifar10-cnn.ipynb)
+ * @see [Notebook 05 §5 Save and load](../../notebooks/05-cifar10-cnn.ipynb#5.-Save-and-load)
  */
 export async function saveModel(model: tf.LayersModel, dir: string): Promise<string> {
   if (typeof dir !== 'string' || dir === '') throw new ArgumentError(`saveModel: dir must be a non-empty path, got ${describe(dir)}`);
@@ -61,7 +61,7 @@ export async function saveModel(model: tf.LayersModel, dir: string): Promise<str
  * const same = await loadModel(dir);
  * same.countParams(); // 167562 (the CIFAR-10 CNN)
  * ```
- * @see [Notebook 05: a CNN for CIFAR-10](../../notebooks/05-cifar10-cnn.ipynb)
+ * @see [Notebook 05 §5 Save and load](../../notebooks/05-cifar10-cnn.ipynb#5.-Save-and-load)
  */
 export async function loadModel(dir: string): Promise<tf.LayersModel> {
   if (typeof dir !== 'string' || dir === '') throw new ArgumentError(`loadModel: dir must be a non-empty path, got ${describe(dir)}`);

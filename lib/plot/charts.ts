@@ -4,23 +4,10 @@
  * render without scripts.
  */
 import { PNG } from 'pngjs';
-import { ArgumentError, checkInteger, describe } from '../errors';
-import { escapeHtml } from '../notebook';
-import type { Figure } from './plotly';
-
-/** One epoch of training history (see `trainClassifier`). */
-export interface EpochRecord {
-  /** 1-based epoch number. */
-  epoch: number;
-  /** Mean training loss over the epoch's minibatches (weighted by minibatch size). */
-  loss: number;
-  /** Training accuracy over the epoch, in [0, 1]. */
-  accuracy: number;
-  /** Loss on the validation set after the epoch, if one was given. */
-  valLoss?: number;
-  /** Accuracy on the validation set after the epoch, if one was given. */
-  valAccuracy?: number;
-}
+import { ArgumentError, checkInteger, describe } from '../core/errors';
+import type { EpochRecord } from '../core/history';
+import { escapeHtml } from '../core/notebook';
+import type { Figure } from './figure';
 
 /**
  * Loss and accuracy per epoch, train and validation, side by side.
@@ -28,9 +15,9 @@ export interface EpochRecord {
  * ```ts
  * historyFigure([{ epoch: 1, loss: 2, accuracy: 0.3 }]).data.length; // 2
  * ```
- * @see [Notebook 02: the training pipeline](../../notebooks/02-training-pipeline.ipynb)
- * @see [Notebook 04: the maths of an MLP](../../notebooks/04-mlp-maths.ipynb)
- * @see [Notebook 05: a CNN for CIFAR-10](../../notebooks/05-cifar10-cnn.ipynb)
+ * @see [Notebook 02 §6 The loop, with metrics](../../notebooks/02-training-pipeline.ipynb#6.-The-loop,-with-metrics)
+ * @see [Notebook 04 §8 Training the MLP on Fashion-MNIST](../../notebooks/04-mlp-maths.ipynb#8.-Training-the-MLP-on-Fashion-MNIST)
+ * @see [Notebook 05 §3 Training](../../notebooks/05-cifar10-cnn.ipynb#3.-Training)
  */
 export function historyFigure(history: EpochRecord[], title = 'Training history'): Figure {
   if (!Array.isArray(history)) throw new ArgumentError(`historyFigure: history must be an array of epoch records, got ${describe(history)}`);
@@ -66,9 +53,9 @@ export function historyFigure(history: EpochRecord[], title = 'Training history'
  * ```ts
  * confusionMatrixFigure([[1, 0], [1, 1]], ['cat', 'dog']).data[0].type; // 'heatmap'
  * ```
- * @see [Notebook 02: the training pipeline](../../notebooks/02-training-pipeline.ipynb)
- * @see [Notebook 04: the maths of an MLP](../../notebooks/04-mlp-maths.ipynb)
- * @see [Notebook 05: a CNN for CIFAR-10](../../notebooks/05-cifar10-cnn.ipynb)
+ * @see [Notebook 02 §7 What did it learn?](../../notebooks/02-training-pipeline.ipynb#7.-What-did-it-learn?)
+ * @see [Notebook 04 §8 Training the MLP on Fashion-MNIST](../../notebooks/04-mlp-maths.ipynb#8.-Training-the-MLP-on-Fashion-MNIST)
+ * @see [Notebook 05 §4 Evaluation](../../notebooks/05-cifar10-cnn.ipynb#4.-Evaluation)
  */
 export function confusionMatrixFigure(matrix: number[][], classNames: readonly string[], title = 'Confusion matrix'): Figure {
   checkSquare('confusionMatrixFigure', matrix, classNames);
@@ -110,8 +97,8 @@ function checkSquare(fn: string, matrix: number[][], classNames: readonly string
  * ```ts
  * confusionMatrixTable([[1, 0], [1, 1]], ['cat', 'dog']).startsWith('<table'); // true
  * ```
- * @see [Notebook 02: the training pipeline](../../notebooks/02-training-pipeline.ipynb)
- * @see [Notebook 05: a CNN for CIFAR-10](../../notebooks/05-cifar10-cnn.ipynb)
+ * @see [Notebook 02 §7 What did it learn?](../../notebooks/02-training-pipeline.ipynb#7.-What-did-it-learn?)
+ * @see [Notebook 05 §4 Evaluation](../../notebooks/05-cifar10-cnn.ipynb#4.-Evaluation)
  */
 export function confusionMatrixTable(matrix: number[][], classNames: readonly string[]): string {
   checkSquare('confusionMatrixTable', matrix, classNames);
@@ -128,8 +115,9 @@ export function confusionMatrixTable(matrix: number[][], classNames: readonly st
  * ```ts
  * barFigure(['a', 'b'], [1, 2], 'counts').data[0].type; // 'bar'
  * ```
- * @see [Notebook 02: the training pipeline](../../notebooks/02-training-pipeline.ipynb)
- * @see [Notebook 05: a CNN for CIFAR-10](../../notebooks/05-cifar10-cnn.ipynb)
+ * @see [Notebook 02 §2 Minibatches](../../notebooks/02-training-pipeline.ipynb#2.-Minibatches)
+ * @see [Notebook 05 §1 The data](../../notebooks/05-cifar10-cnn.ipynb#1.-The-data)
+ * @see [Notebook 05 §2 The model](../../notebooks/05-cifar10-cnn.ipynb#2.-The-model)
  */
 export function barFigure(labels: readonly string[], values: readonly number[], title: string, yTitle = ''): Figure {
   if (labels.length !== values.length) throw new ArgumentError(`barFigure: labels has ${labels.length} entries but values has ${values.length}`);
@@ -192,8 +180,6 @@ export interface GridItem {
  * ```ts
  * imageGridHtml(new Uint8Array(32 * 32 * 3), [1, 32, 32, 3], [{ index: 0, caption: 'cat' }]).includes('data:image/png;base64,'); // true
  * ```
- * @see [Notebook 04: the maths of an MLP](../../notebooks/04-mlp-maths.ipynb)
- * @see [Notebook 05: a CNN for CIFAR-10](../../notebooks/05-cifar10-cnn.ipynb)
  */
 export function imageGridHtml(pixels: Uint8Array, shape: [number, number, number, number], items: GridItem[], columns = 10, scale = 3): string {
   const [n, h, w, c] = shape;
@@ -213,9 +199,13 @@ export function imageGridHtml(pixels: Uint8Array, shape: [number, number, number
  * ```ts
  * tableHtml(['layer', 'params'], [['conv1', 896]]); // '<table><tr><th>layer</th><th>params</th></tr><tr><td>conv1</td><td>896</td></tr></table>'
  * ```
- * @see [Notebook 00: getting started](../../notebooks/00-getting-started.ipynb)
- * @see [Notebook 04: the maths of an MLP](../../notebooks/04-mlp-maths.ipynb)
- * @see [Notebook 05: a CNN for CIFAR-10](../../notebooks/05-cifar10-cnn.ipynb)
+ * @see [Notebook 00 §1 Is everything installed?](../../notebooks/00-getting-started.ipynb#1.-Is-everything-installed?)
+ * @see [Notebook 00 §2 How a tslab notebook works](../../notebooks/00-getting-started.ipynb#2.-How-a-tslab-notebook-works)
+ * @see [Notebook 04 §2 Activations and their derivatives](../../notebooks/04-mlp-maths.ipynb#2.-Activations-and-their-derivatives)
+ * @see [Notebook 04 §3 Losses, and why the stable forms matter](../../notebooks/04-mlp-maths.ipynb#3.-Losses,-and-why-the-stable-forms-matter)
+ * @see [Notebook 04 §6 Optimizers from scratch: SGD, momentum, Adam](../../notebooks/04-mlp-maths.ipynb#6.-Optimizers-from-scratch:-SGD,-momentum,-Adam)
+ * @see [Notebook 04 §8 Training the MLP on Fashion-MNIST](../../notebooks/04-mlp-maths.ipynb#8.-Training-the-MLP-on-Fashion-MNIST)
+ * @see [Notebook 05 §2 The model](../../notebooks/05-cifar10-cnn.ipynb#2.-The-model)
  */
 export function tableHtml(headers: readonly string[], rows: ReadonlyArray<ReadonlyArray<string | number>>): string {
   const cell = (v: string | number, tag: string) => `<${tag}>${escapeHtml(typeof v === 'number' ? v.toLocaleString('en-US') : v)}</${tag}>`;

@@ -3,8 +3,8 @@
  * predicts at every point of a grid, as a heatmap under the data points
  * (as in scikit-learn's "Classifier comparison" example).
  */
-import { ArgumentError, checkInteger, describe } from '../errors';
-import type { Figure } from './plotly';
+import { ArgumentError, checkInteger, describe } from '../core/errors';
+import type { Figure } from './figure';
 import { PLOTLY_COLORWAY } from './svg';
 
 /** Options of {@link decisionBoundaryFigure}. */
@@ -36,7 +36,7 @@ function lighten(hex: string, f: number): string {
  * const fig = decisionBoundaryFigure((p) => p.map(([a]) => (a > 0 ? 1 : 0)), [[-1, 0], [1, 0]], [0, 1], { resolution: 3 });
  * fig.data[0].z; // [[0, 0, 1], [0, 0, 1], [0, 0, 1]]
  * ```
- * @see [Notebook 02: the training pipeline](../../notebooks/02-training-pipeline.ipynb)
+ * @see [Notebook 02 §7 What did it learn?](../../notebooks/02-training-pipeline.ipynb#7.-What-did-it-learn?)
  */
 export function decisionBoundaryFigure(
   predict: (points: number[][]) => ArrayLike<number>,

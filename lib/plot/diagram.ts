@@ -10,8 +10,8 @@
  * right ('LR'); forward edges are straight arrows, `back` edges (loops) are
  * dashed curves on the side.
  */
-import { ArgumentError, describe } from '../errors';
-import { escapeHtml, show } from '../notebook';
+import { ArgumentError, describe } from '../core/errors';
+import { escapeHtml } from '../core/notebook';
 import { svgDataUri } from './svg';
 
 /** A box. `label` may hold line breaks (`\n`). */
@@ -215,14 +215,8 @@ export function flowchartSvg(chart: Flowchart): string {
   );
 }
 
-/**
- * The diagram as an `<img>` with an SVG data URI: shows in every HTML viewer.
- * @example
- * ```ts
- * flowchartImgHtml({ nodes: [{ id: 'a', label: 'data' }], edges: [] }, 'one box').startsWith('<img'); // true
- * ```
- */
-export function flowchartImgHtml(chart: Flowchart, alt: string): string {
+/** The diagram as an `<img>` with an SVG data URI: shows in every HTML viewer. */
+function flowchartImgHtml(chart: Flowchart, alt: string): string {
   const svg = flowchartSvg(chart);
   const [, w, h] = /width="([\d.]+)" height="([\d.]+)"/.exec(svg)!;
   return `<img src="${svgDataUri(svg)}" width="${w}" height="${h}" alt="${escapeHtml(alt)}"/>`;
@@ -248,15 +242,4 @@ export function flowchartMarkdown(chart: Flowchart, alt: string): string {
     '<!-- markdownlint-disable-next-line MD013 MD033 -->\n' +
     `<details><summary>The diagram as an image (if your viewer shows the text above instead of a diagram)</summary>${flowchartImgHtml(chart, alt)}</details>\n`
   );
-}
-
-/**
- * Shows the diagram in a notebook as a static image (outside a notebook, prints its Mermaid text).
- * @example
- * ```ts
- * showFlowchart({ nodes: [{ id: 'a', label: 'data' }], edges: [] }, 'one box'); // undefined (outside a notebook it prints the Mermaid text)
- * ```
- */
-export function showFlowchart(chart: Flowchart, alt: string): void {
-  show({ html: flowchartImgHtml(chart, alt), text: flowchartMermaid(chart) });
 }

@@ -14,8 +14,8 @@
  *
  * Marker-only scatter traces (point clouds) are thinned to every k-th point.
  */
-import { ArgumentError, checkInteger, describe } from '../errors';
-import type { Figure } from './plotly';
+import { ArgumentError, checkInteger, describe } from '../core/errors';
+import type { Figure } from './figure';
 
 /** How to downsample a line: see the module comment. */
 export type DownsampleMethod = 'minmax' | 'lttb';
@@ -145,7 +145,7 @@ export interface Downsampled {
  * ```ts
  * downsample(null, Array.from({ length: 50000 }, (_, i) => Math.sin(i / 500)), 1000).y.length; // 998 (at most 1000: the first and last points are also bucket extremes here)
  * ```
- * @see [Notebook 02: the training pipeline](../../notebooks/02-training-pipeline.ipynb)
+ * @see [Notebook 02 §8 Long runs: minibatch losses and downsampling](../../notebooks/02-training-pipeline.ipynb#8.-Long-runs:-minibatch-losses-and-downsampling)
  */
 export function downsample(
   x: ArrayLike<number> | null,

@@ -3,8 +3,8 @@
  * shared axes (an activation and its derivative), or a grid of such panels
  * (all activations at once), and evenly spaced sample points to draw them at.
  */
-import { ArgumentError, checkInteger, describe } from '../errors';
-import type { Figure } from './plotly';
+import { ArgumentError, checkInteger, describe } from '../core/errors';
+import type { Figure } from './figure';
 
 /**
  * `count` evenly spaced numbers from `start` to `stop`, both included (as NumPy's `linspace`).
@@ -13,8 +13,8 @@ import type { Figure } from './plotly';
  * ```ts
  * linspace(-1, 1, 5); // [-1, -0.5, 0, 0.5, 1]
  * ```
- * @see [Notebook 00: getting started](../../notebooks/00-getting-started.ipynb)
- * @see [Notebook 04: the maths of an MLP](../../notebooks/04-mlp-maths.ipynb)
+ * @see [Notebook 00 §2 How a tslab notebook works](../../notebooks/00-getting-started.ipynb#2.-How-a-tslab-notebook-works)
+ * @see [Notebook 04 §2 Activations and their derivatives](../../notebooks/04-mlp-maths.ipynb#2.-Activations-and-their-derivatives)
  */
 export function linspace(start: number, stop: number, count: number): number[] {
   const fn = 'linspace';
@@ -85,8 +85,8 @@ function traces(panel: CurvePanel, axis: number, showLegend: boolean): Record<st
  * const x = linspace(-4, 4, 81);
  * curvesFigure(x, [{ name: 'z²', y: x.map((z) => z * z) }], 'a parabola').data.length; // 1
  * ```
- * @see [Notebook 00: getting started](../../notebooks/00-getting-started.ipynb)
- * @see [Notebook 04: the maths of an MLP](../../notebooks/04-mlp-maths.ipynb)
+ * @see [Notebook 00 §2 How a tslab notebook works](../../notebooks/00-getting-started.ipynb#2.-How-a-tslab-notebook-works)
+ * @see [Notebook 04 §7 Fashion-MNIST](../../notebooks/04-mlp-maths.ipynb#7.-Fashion-MNIST)
  */
 export function curvesFigure(x: ArrayLike<number>, curves: Curve[], title: string, axisTitles: { x?: string; y?: string } = {}): Figure {
   const panel = { title, x, curves };
@@ -118,7 +118,7 @@ export function curvesFigure(x: ArrayLike<number>, curves: Curve[], title: strin
  * ], 2);
  * fig.data.length; // 2
  * ```
- * @see [Notebook 04: the maths of an MLP](../../notebooks/04-mlp-maths.ipynb)
+ * @see [Notebook 04 §2 Activations and their derivatives](../../notebooks/04-mlp-maths.ipynb#2.-Activations-and-their-derivatives)
  */
 export function curvesGridFigure(panels: CurvePanel[], columns = 3, title = ''): Figure {
   const fn = 'curvesGridFigure';

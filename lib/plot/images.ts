@@ -4,20 +4,21 @@
  * shown as an evenly spaced sample, so a 10,000-image array does not become a
  * 100 MB output.
  */
-import { ArgumentError, checkInteger, describe } from '../errors';
-import { escapeHtml, show, type Showable } from '../notebook';
+import { ArgumentError, checkInteger, describe } from '../core/errors';
+import { checkExamples, type LabeledExamples } from '../core/examples';
+import { escapeHtml, type Showable } from '../core/notebook';
 import { imageGridHtml, type GridItem } from './charts';
 
 /** Options of {@link imageGrid}. */
 export interface ImageGridOptions {
-  /** `[n]` true class of each image. */
-  labels?: ArrayLike<number>;
   /** `[n]` predicted class of each image; captions then read "predicted / true", mistakes in red. */
   predictions?: ArrayLike<number>;
   /** Names of the classes; class numbers are shown without them. */
   classNames?: readonly string[];
   /** Which images to show (indices into the batch); default: a sample of `maxImages`. */
   indices?: readonly number[];
+  /** Show only mistakes (prediction ≠ label): the first `maxImages` of them. Needs `predictions`. @default false */
+  onlyMistakes?: boolean;
   /** Most images shown; a bigger batch is sampled evenly. @default 40 */
   maxImages?: number;
   /** Images per row. @default 10 */
@@ -41,55 +42,59 @@ export function sampleIndices(n: number, k: number): number[] {
   return Array.from({ length: k }, (_, i) => Math.floor((i * n) / k));
 }
 
-/**
- * An image grid with captions: class names, or "predicted / true" with
- * mistakes in red. A header says how many of the batch are shown.
- * @param pixels - `[n, height, width, channels]` uint8 NHWC (channels 1 or 3).
- * @param shape - `[n, height, width, channels]`.
- * @example
- * ```ts
- * imageGrid(new Uint8Array(100 * 8 * 8), [100, 8, 8, 1], { maxImages: 10 }).text; // 'image grid: 10 of 100 images'
- * ```
- */
-export function imageGrid(pixels: Uint8Array, shape: [number, number, number, number], options: ImageGridOptions = {}): Showable {
-  const fn = 'imageGrid';
-  if (!Array.isArray(shape) || shape.length !== 4) throw new ArgumentError(`${fn}: shape must be [n, height, width, channels], got ${describe(shape)}`);
-  const [n] = shape;
-  const maxImages = checkInteger(fn, 'options.maxImages', options.maxImages ?? 40, 1);
-  for (const key of ['labels', 'predictions'] as const) {
-    const a = options[key];
-    if (a != null && a.length !== n) throw new ArgumentError(`${fn}: options.${key} has ${a.length} entries but the batch has ${n} images`);
-  }
-  const indices = options.indices ? [...options.indices] : sampleIndices(n, maxImages);
-  indices.forEach((i, k) => checkInteger(fn, `options.indices[${k}]`, i, 0, n - 1));
-  const name = (c: number) => options.classNames?.[c] ?? String(c);
-  const items: GridItem[] = indices.map((i) => {
-    const label = options.labels?.[i];
-    const pred = options.predictions?.[i];
-    if (pred !== undefined && label !== undefined) {
-      const wrong = pred !== label;
-      return { index: i, caption: `${name(pred)} / ${name(label)}`, color: wrong ? '#c00' : '#070' };
-    }
-    if (pred !== undefined) return { index: i, caption: name(pred) };
-    return { index: i, caption: label !== undefined ? name(label) : `#${i}` };
-  });
-  const sampled = !options.indices && n > maxImages;
-  const what = `${indices.length.toLocaleString('en-US')} of ${n.toLocaleString('en-US')} images`;
-  const note = [
-    sampled ? `${what} (an evenly spaced sample)` : what,
-    options.predictions && options.labels ? 'caption: predicted / true, mistakes in red' : '',
-  ].filter(Boolean);
-  const html = `<div style="font-size:smaller;color:#666">${escapeHtml(note.join('; '))}</div>${imageGridHtml(pixels, shape, items, options.columns ?? 10, options.scale ?? 3)}`;
-  return { html, text: `image grid: ${what}` };
+/** Which images to show: the given indices, the first mistakes, or an even sample. */
+function chooseIndices(fn: string, images: LabeledExamples, options: ImageGridOptions, maxImages: number): number[] {
+  if (options.indices) return [...options.indices];
+  if (!options.onlyMistakes) return sampleIndices(images.n, maxImages);
+  if (!options.predictions) throw new ArgumentError(`${fn}: options.onlyMistakes needs options.predictions`);
+  const mistakes: number[] = [];
+  for (let i = 0; i < images.n && mistakes.length < maxImages; i++) if (options.predictions[i] !== images.labels[i]) mistakes.push(i);
+  return mistakes;
 }
 
 /**
- * Shows an {@link imageGrid} in the notebook (prints its one-line summary outside one).
+ * An image grid with captions: class names, or "predicted / true" with
+ * mistakes in red. A header says how many of the batch are shown.
+ * @param images - labelled images: `pixels` `[n, height, width, channels]` uint8 NHWC
+ *   (channels 1 or 3), `labels` `[n]` int32, `imageShape` set (as the loaders set it).
+ * @throws {ArgumentError} when `images.imageShape` is missing, `predictions` has
+ *   the wrong length, or an index is outside the batch.
  * @example
  * ```ts
- * showImages(new Uint8Array(100 * 8 * 8), [100, 8, 8, 1], { labels: new Array(100).fill(0), classNames: ['zero'] }); // undefined (outside a notebook it prints: image grid: 40 of 100 images)
+ * const images = { n: 100, pixels: new Uint8Array(100 * 8 * 8), labels: new Int32Array(100), imageShape: [8, 8, 1] as const };
+ * imageGrid(images, { maxImages: 10 }).text; // 'image grid: 10 of 100 images'
+ * imageGrid(images, { predictions: new Int32Array(100).fill(1), onlyMistakes: true, maxImages: 5 }).text; // 'image grid: 5 of 100 images'
  * ```
+ * @see [Notebook 04 §7 Fashion-MNIST](../../notebooks/04-mlp-maths.ipynb#7.-Fashion-MNIST)
+ * @see [Notebook 04 §8 Training the MLP on Fashion-MNIST](../../notebooks/04-mlp-maths.ipynb#8.-Training-the-MLP-on-Fashion-MNIST)
+ * @see [Notebook 05 §1 The data](../../notebooks/05-cifar10-cnn.ipynb#1.-The-data)
+ * @see [Notebook 05 §4 Evaluation](../../notebooks/05-cifar10-cnn.ipynb#4.-Evaluation)
  */
-export function showImages(pixels: Uint8Array, shape: [number, number, number, number], options: ImageGridOptions = {}): void {
-  show(imageGrid(pixels, shape, options));
+export function imageGrid(images: LabeledExamples, options: ImageGridOptions = {}): Showable {
+  const fn = 'imageGrid';
+  checkExamples(fn, 'images', images);
+  const hwc = images.imageShape;
+  if (!hwc) throw new ArgumentError(`${fn}: images.imageShape must be [height, width, channels], got ${describe(hwc)}`);
+  const n = images.n;
+  const maxImages = checkInteger(fn, 'options.maxImages', options.maxImages ?? 40, 1);
+  if (options.predictions != null && options.predictions.length !== n) {
+    throw new ArgumentError(`${fn}: options.predictions has ${options.predictions.length} entries but the batch has ${n} images`);
+  }
+  const indices = chooseIndices(fn, images, options, maxImages);
+  indices.forEach((i, k) => checkInteger(fn, `options.indices[${k}]`, i, 0, n - 1));
+  const name = (c: number) => options.classNames?.[c] ?? String(c);
+  const items: GridItem[] = indices.map((i) => {
+    const label = images.labels[i];
+    const pred = options.predictions?.[i];
+    if (pred === undefined) return { index: i, caption: name(label) };
+    return { index: i, caption: `${name(pred)} / ${name(label)}`, color: pred !== label ? '#c00' : '#070' };
+  });
+  const sampled = !options.indices && !options.onlyMistakes && n > maxImages;
+  const what = `${indices.length.toLocaleString('en-US')} of ${n.toLocaleString('en-US')} images`;
+  const note = [
+    sampled ? `${what} (an evenly spaced sample)` : options.onlyMistakes ? `${what}: the first mistakes` : what,
+    options.predictions ? 'caption: predicted / true, mistakes in red' : '',
+  ].filter(Boolean);
+  const html = `<div style="font-size:smaller;color:#666">${escapeHtml(note.join('; '))}</div>${imageGridHtml(images.pixels, [n, hwc[0], hwc[1], hwc[2]], items, options.columns ?? 10, options.scale ?? 3)}`;
+  return { html, text: `image grid: ${what}` };
 }

@@ -4,9 +4,10 @@
  * while a model trains. The saved notebook keeps the last drawing, with its
  * static image for viewers that run no scripts.
  */
-import { checkInteger } from '../errors';
-import { escapeHtml, inNotebook, liveOutput } from '../notebook';
-import { figureHtml, loadPlotly, plotlyLoaded, type Figure, type FigureHtmlOptions } from './plotly';
+import { checkInteger } from '../core/errors';
+import { escapeHtml, inNotebook, liveOutput } from '../core/notebook';
+import type { Figure } from './figure';
+import { figureHtml, loadPlotly, plotlyLoaded, type FigureHtmlOptions } from './plotly';
 
 /** A chart that is redrawn in place; see {@link liveFigure}. */
 export interface LiveFigure {
@@ -37,7 +38,7 @@ export interface LiveFigureOptions extends Omit<FigureHtmlOptions, 'includePlotl
  * chart.update(historyFigure([{ epoch: 2, loss: 1, accuracy: 0.6 }]), 'epoch 2'); // false (less than 1 s after the last drawing)
  * chart.update(historyFigure([{ epoch: 2, loss: 1, accuracy: 0.6 }]), 'epoch 2', true); // true (forced, e.g. for the last epoch)
  * ```
- * @see [Notebook 02: the training pipeline](../../notebooks/02-training-pipeline.ipynb)
+ * @see [Notebook 02 §6 The loop, with metrics](../../notebooks/02-training-pipeline.ipynb#6.-The-loop,-with-metrics)
  */
 export function liveFigure(options: LiveFigureOptions = {}): LiveFigure {
   const { minIntervalMs = 1000, printText = false, ...html } = options;

@@ -13,18 +13,13 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { ArgumentError, describe } from '../errors';
-import { escapeHtml, inNotebook, show } from '../notebook';
+import { ArgumentError, describe } from '../core/errors';
+import { escapeHtml, inNotebook, show } from '../core/notebook';
 import { downsampleFigure, type DownsampleMethod } from './downsample';
+import type { Figure } from './figure';
 import { figureSvg, svgDataUri } from './svg';
 
-/** A plotly figure: traces and layout, as plotly.js's `newPlot` takes them. */
-export interface Figure {
-  /** The traces (plotly.com/javascript/reference): `{ type: 'scatter', x, y, name, … }`, `{ type: 'bar', … }`, `{ type: 'heatmap', z, … }`. */
-  data: Record<string, unknown>[];
-  /** Title, axes, grid of subplots, margins, … (plotly.com/javascript/reference/layout). */
-  layout?: Record<string, unknown>;
-}
+export type { Figure } from './figure';
 
 let plotlySource: string | undefined;
 
@@ -142,9 +137,9 @@ let loadedInKernel = false;
  * ```ts
  * loadPlotly(); // undefined (outside a notebook: no output)
  * ```
- * @see [Notebook 02: the training pipeline](../../notebooks/02-training-pipeline.ipynb)
- * @see [Notebook 04: the maths of an MLP](../../notebooks/04-mlp-maths.ipynb)
- * @see [Notebook 05: a CNN for CIFAR-10](../../notebooks/05-cifar10-cnn.ipynb)
+ * @see [Notebook 02: the training pipeline](../../notebooks/02-training-pipeline.ipynb#Chapter-02:-the-training-pipeline)
+ * @see [Notebook 04: the maths of an MLP](../../notebooks/04-mlp-maths.ipynb#Chapter-04:-the-maths-of-an-MLP)
+ * @see [Notebook 05: a CNN for CIFAR-10](../../notebooks/05-cifar10-cnn.ipynb#Chapter-05:-a-CNN-for-CIFAR-10)
  */
 export function loadPlotly(): void {
   if (!inNotebook()) return;
@@ -190,10 +185,19 @@ function plotlyVersion(): string {
  * ```ts
  * showFigure({ data: [{ y: [1, 2] }] }, 'a line'); // undefined (outside a notebook it prints: a line)
  * ```
- * @see [Notebook 00: getting started](../../notebooks/00-getting-started.ipynb)
- * @see [Notebook 02: the training pipeline](../../notebooks/02-training-pipeline.ipynb)
- * @see [Notebook 04: the maths of an MLP](../../notebooks/04-mlp-maths.ipynb)
- * @see [Notebook 05: a CNN for CIFAR-10](../../notebooks/05-cifar10-cnn.ipynb)
+ * @see [Notebook 00 §2 How a tslab notebook works](../../notebooks/00-getting-started.ipynb#2.-How-a-tslab-notebook-works)
+ * @see [Notebook 02 §1 The data](../../notebooks/02-training-pipeline.ipynb#1.-The-data)
+ * @see [Notebook 02 §2 Minibatches](../../notebooks/02-training-pipeline.ipynb#2.-Minibatches)
+ * @see [Notebook 02 §3 The forward pass](../../notebooks/02-training-pipeline.ipynb#3.-The-forward-pass)
+ * @see [Notebook 02 §7 What did it learn?](../../notebooks/02-training-pipeline.ipynb#7.-What-did-it-learn?)
+ * @see [Notebook 02 §8 Long runs: minibatch losses and downsampling](../../notebooks/02-training-pipeline.ipynb#8.-Long-runs:-minibatch-losses-and-downsampling)
+ * @see [Notebook 04 §2 Activations and their derivatives](../../notebooks/04-mlp-maths.ipynb#2.-Activations-and-their-derivatives)
+ * @see [Notebook 04 §7 Fashion-MNIST](../../notebooks/04-mlp-maths.ipynb#7.-Fashion-MNIST)
+ * @see [Notebook 04 §8 Training the MLP on Fashion-MNIST](../../notebooks/04-mlp-maths.ipynb#8.-Training-the-MLP-on-Fashion-MNIST)
+ * @see [Notebook 05 §1 The data](../../notebooks/05-cifar10-cnn.ipynb#1.-The-data)
+ * @see [Notebook 05 §2 The model](../../notebooks/05-cifar10-cnn.ipynb#2.-The-model)
+ * @see [Notebook 05 §3 Training](../../notebooks/05-cifar10-cnn.ipynb#3.-Training)
+ * @see [Notebook 05 §4 Evaluation](../../notebooks/05-cifar10-cnn.ipynb#4.-Evaluation)
  */
 export function showFigure(fig: Figure, text = '', options: Omit<FigureHtmlOptions, 'includePlotlyJs'> = {}): void {
   checkFigure('showFigure', fig);

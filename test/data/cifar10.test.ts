@@ -8,15 +8,12 @@ import * as tf from '@tensorflow/tfjs';
 import {
   CIFAR10_CLASSES,
   CIFAR10_RECORD_BYTES,
-  defaultCacheDir,
-  imagesToTensor,
-  labelsToTensor,
   loadCifar10,
   parseCifar10Records,
-  sliceSplit,
-  type Cifar10Split,
 } from '../../lib/data/cifar10';
-import { ArgumentError, DataFormatError, DownloadError } from '../../lib/errors';
+import { defaultCacheDir } from '../../lib/data/cache';
+import { imagesToTensor, labelsToTensor, sliceExamples as sliceSplit, type LabeledExamples as Cifar10Split } from '../../lib/core/examples';
+import { ArgumentError, DataFormatError, DownloadError } from '../../lib/core/errors';
 import {
   CLASS_NAMES,
   SUBSET_ARCHIVE,

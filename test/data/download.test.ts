@@ -4,7 +4,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { downloadFile } from '../../lib/data/download';
 import { createByteProgress, formatBytes } from '../../lib/data/progress';
-import { ArgumentError, DownloadError } from '../../lib/errors';
+import { ArgumentError, DownloadError } from '../../lib/core/errors';
 import { makeTmpDir, startServer, type LocalServer } from './helpers';
 
 const BODY = crypto.randomBytes(300_000);

@@ -15,7 +15,7 @@ import {
   parseIdxImages,
   parseIdxLabels,
 } from '../../lib/data/fashion_mnist';
-import { ArgumentError, DataFormatError, DownloadError } from '../../lib/errors';
+import { ArgumentError, DataFormatError, DownloadError } from '../../lib/core/errors';
 import { makeTmpDir, startServer, type LocalServer } from './helpers';
 
 /** An IDX image file built byte by byte from the format spec: big-endian magic 2051, n, rows, cols, then pixels. */
@@ -127,7 +127,7 @@ describe('loadFashionMnist from a folder', () => {
     const data = await loadFashionMnist({ source: dir });
     expect(data.origin).toBe('source');
     expect(data.source).toBe(dir);
-    expect([data.train.n, data.train.rows, data.train.cols, data.test.n]).toEqual([12, 28, 28, 5]);
+    expect([data.train.n, data.train.imageShape![0], data.train.imageShape![1], data.test.n]).toEqual([12, 28, 28, 5]);
     expect(data.train.pixels.length).toBe(12 * 784);
     expect(data.train.pixels[784 * 3 + 10]).toBe((3 * 7 + 10) & 255);
     expect(Array.from(data.train.labels)).toEqual(TRAIN_LABELS);
@@ -153,7 +153,7 @@ describe('loadFashionMnist from a folder', () => {
     const data = await loadFashionMnist({ source: dir, trainSize: 4, testSize: 2 });
     expect([data.train.n, data.train.pixels.length, data.test.n]).toEqual([4, 4 * 784, 2]);
     expect(Array.from(data.train.labels)).toEqual(TRAIN_LABELS.slice(0, 4));
-    await expect(loadFashionMnist({ source: dir, trainSize: 13 })).rejects.toThrow('loadFashionMnist: trainSize must be <= 12 (images in the train split), got number 13');
+    await expect(loadFashionMnist({ source: dir, trainSize: 13 })).rejects.toThrow('loadFashionMnist: trainSize must be <= 12 (examples in the train split), got number 13');
   });
 
   it('uses env DL_COURSE_FASHION_MNIST when no source is given', async () => {
@@ -265,7 +265,7 @@ describe.skipIf(!haveDebian && !requireDebian)("Debian's dataset-fashion-mnist f
   it('are found by default and hold the official data: 60,000 + 10,000 28×28 images, 6,000 + 1,000 per class', async () => {
     const data = await loadFashionMnist();
     expect(data.origin).toBe('system');
-    expect([data.train.n, data.train.rows, data.train.cols, data.test.n]).toEqual([60000, 28, 28, 10000]);
+    expect([data.train.n, data.train.imageShape![0], data.train.imageShape![1], data.test.n]).toEqual([60000, 28, 28, 10000]);
     expect(Array.from(data.test.labels.slice(0, 10))).toEqual([9, 2, 1, 1, 6, 1, 4, 6, 5, 7]); // platform-facts.md
     const counts = (labels: Int32Array) => Array.from({ length: 10 }, (_, c) => labels.filter((l) => l === c).length);
     expect(counts(data.train.labels)).toEqual(new Array(10).fill(6000)); // the paper: 7,000 per class, 6,000 + 1,000

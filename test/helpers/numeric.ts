@@ -1,8 +1,8 @@
 /** Numeric helpers shared by the kernel tests. */
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, expect } from 'vitest';
-import { useSingleThreadedWasm, useThreadedWasm, wasmThreadsInfo } from '../../lib/threads/wasm_threads';
-import { seededRandom } from '../../lib/random';
+import { useSingleThreadedWasm, useThreadedWasm, wasmThreadsInfo } from '../../lib/backend/threads/wasm_threads';
+import { seededRandom } from '../../lib/core/random';
 
 /** Deterministic uniform [-1, 1) float32 numbers (the library's mulberry32). */
 export function randoms(n: number, seed: number): Float32Array {

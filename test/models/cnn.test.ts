@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ArgumentError, buildCifar10Cnn, compileClassifier, layerSummary, outputActivation, usesOneHotLabels } from '../../lib';
+import { ArgumentError, buildCifar10Cnn, compileClassifier, layerSummary, modelLabelFormat, outputActivation } from '../../lib';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -53,11 +53,20 @@ describe('compileClassifier', () => {
     const model = tf.sequential({ layers: [tf.layers.dense({ inputShape: [2], units: 3, kernelInitializer: 'ones' })] });
     compileClassifier(model, { fromLogits: true });
     const x = tf.tensor2d([[1, 2], [0, -1]]);
-    expect(usesOneHotLabels(model)).toBe(true);
+    expect(modelLabelFormat(model)).toBe('one-hot');
     const y = tf.oneHot(tf.tensor1d([2, 0], 'int32'), 3).toFloat();
     const [loss] = model.evaluate(x, y) as tf.Scalar[];
     const expected = tf.losses.softmaxCrossEntropy(tf.oneHot(tf.tensor1d([2, 0], 'int32'), 3), model.predict(x) as tf.Tensor).dataSync()[0];
     expect(loss.dataSync()[0]).toBeCloseTo(expected, 5);
+  });
+  it('states the target format in the compiled loss, not in hidden state', () => {
+    expect(modelLabelFormat(compileClassifier(buildCifar10Cnn()))).toBe('sparse');
+    const own = tf.sequential({ layers: [tf.layers.dense({ inputShape: [2], units: 3, activation: 'softmax' })] });
+    own.compile({ optimizer: 'adam', loss: 'categoricalCrossentropy' });
+    expect(modelLabelFormat(own)).toBe('one-hot');
+    own.compile({ optimizer: 'adam', loss: (a: tf.Tensor, b: tf.Tensor) => tf.losses.meanSquaredError(a, b) });
+    expect(() => modelLabelFormat(own)).toThrow(/cannot tell the target format from the model's loss .*pass options.targets/);
+    expect(() => modelLabelFormat(buildCifar10Cnn())).toThrow(/not compiled/);
   });
   it('rejects a learning rate that is not a positive number', () => {
     expect(() => compileClassifier(buildCifar10Cnn(), { learningRate: 0 })).toThrow(/options.learningRate must be a finite number > 0, got number 0/);

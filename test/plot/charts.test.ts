@@ -3,7 +3,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { PNG } from 'pngjs';
 import { describe, expect, it } from 'vitest';
-import { confusionMatrixFigure, confusionMatrixTable, figureHtml, historyFigure, imageGridHtml, imagePng, inNotebook, show, tableHtml, writeHtmlReport } from '../../lib';
+import { confusionMatrixFigure, confusionMatrixTable, figureHtml, historyFigure, inNotebook, show, tableHtml, writeHtmlReport } from '../../lib';
+import { imageGridHtml, imagePng } from '../../lib/plot/charts';
 
 describe('charts', () => {
   it('historyFigure has train and validation traces when validation is recorded', () => {

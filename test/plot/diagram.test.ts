@@ -1,7 +1,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { flowchartMarkdown, flowchartMermaid, flowchartSvg, svgDataUri, trainingPipelineChart, trainingStepGraphChart, type Flowchart } from '../../lib';
+import { flowchartMarkdown, flowchartMermaid, flowchartSvg, type Flowchart } from '../../lib';
+import { svgDataUri } from '../../lib/plot/svg';
+import { trainingPipelineChart, trainingStepGraphChart } from '../../notebooks/diagrams/02-training-pipeline';
 import { ROOT } from '../helpers/notebook';
 
 const chain: Flowchart = {

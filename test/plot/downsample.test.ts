@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ArgumentError, downsample, downsampleFigure, lttbIndices, minMaxIndices, seededNormal, type Figure } from '../../lib';
+import { ArgumentError, downsample, downsampleFigure, seededNormal, type Figure } from '../../lib';
+import { lttbIndices, minMaxIndices } from '../../lib/plot/downsample';
 
 /** A noisy decaying series of n points with spikes up at `ups` and down at `downs`. */
 function series(n: number, ups: number[], downs: number[]): number[] {

@@ -2,7 +2,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { figureHtml, historyFigure, loadPlotly, plotlyLoaderHtml, plotlyScriptTag, showFigure, writeFigureHtml, type Figure } from '../../lib';
+import { figureHtml, historyFigure, loadPlotly, showFigure, writeFigureHtml, type Figure } from '../../lib';
+import { plotlyLoaderHtml, plotlyScriptTag } from '../../lib/plot/plotly';
 
 function staticSvg(html: string): string {
   const m = /<img class="dlc-static" src="data:image\/svg\+xml;base64,([^"]+)"/.exec(html);

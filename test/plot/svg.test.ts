@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { barFigure, confusionMatrixFigure, figureSvg, historyFigure, svgDataUri, type Figure } from '../../lib';
+import { barFigure, confusionMatrixFigure, figureSvg, historyFigure, type Figure } from '../../lib';
+import { svgDataUri } from '../../lib/plot/svg';
 
 // A 300×200 figure with 50 px margins: the plot area is x 50…250, y 50…150 (y grows downwards in SVG).
 const box = { width: 300, height: 200, margin: { l: 50, r: 50, t: 50, b: 50 } };

@@ -1,0 +1,21 @@
+/**
+ * The record of one training epoch, shared by both training loops (lib/train)
+ * and the charts that draw a history (lib/plot/charts.ts).
+ */
+
+/**
+ * One epoch of training history (see `trainClassifier`, `trainMlp`).
+ * @see [Notebook 02 §6 The loop, with metrics](../../notebooks/02-training-pipeline.ipynb#6.-The-loop,-with-metrics)
+ */
+export interface EpochRecord {
+  /** 1-based epoch number. */
+  epoch: number;
+  /** Mean training loss over the epoch's minibatches (weighted by minibatch size). */
+  loss: number;
+  /** Training accuracy over the epoch, in [0, 1]. */
+  accuracy: number;
+  /** Loss on the validation set after the epoch, if one was given. */
+  valLoss?: number;
+  /** Accuracy on the validation set after the epoch, if one was given. */
+  valAccuracy?: number;
+}

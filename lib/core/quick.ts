@@ -1,0 +1,39 @@
+/**
+ * Quick mode: `COURSE_QUICK=1` makes notebooks and the main job run on a small
+ * slice with one epoch, for tests and CI. Without it they run the real lesson.
+ */
+
+/**
+ * Whether quick mode is on (`COURSE_QUICK` is `1`, `true` or `yes`).
+ * @example
+ * ```ts
+ * process.env.COURSE_QUICK = '1';
+ * quickMode(); // true
+ * delete process.env.COURSE_QUICK;
+ * quickMode(); // false
+ * ```
+ * @see [Notebook 00 §4 Quick mode](../../notebooks/00-getting-started.ipynb#4.-Quick-mode)
+ * @see [Notebook 02: the training pipeline](../../notebooks/02-training-pipeline.ipynb#Chapter-02:-the-training-pipeline)
+ * @see [Notebook 04: the maths of an MLP](../../notebooks/04-mlp-maths.ipynb#Chapter-04:-the-maths-of-an-MLP)
+ * @see [Notebook 05: a CNN for CIFAR-10](../../notebooks/05-cifar10-cnn.ipynb#Chapter-05:-a-CNN-for-CIFAR-10)
+ */
+export function quickMode(): boolean {
+  return /^(1|true|yes)$/i.test(process.env.COURSE_QUICK ?? '');
+}
+
+/**
+ * Picks the full value, or the quick one in quick mode.
+ * @example
+ * ```ts
+ * quick(10, 1); // 10 (COURSE_QUICK unset: the full lesson)
+ * process.env.COURSE_QUICK = '1';
+ * quick(10, 1); // 1
+ * delete process.env.COURSE_QUICK;
+ * ```
+ * @see [Notebook 00 §4 Quick mode](../../notebooks/00-getting-started.ipynb#4.-Quick-mode)
+ * @see [Notebook 02 §1 The data](../../notebooks/02-training-pipeline.ipynb#1.-The-data)
+ * @see [Notebook 04 §7 Fashion-MNIST](../../notebooks/04-mlp-maths.ipynb#7.-Fashion-MNIST)
+ */
+export function quick<T>(full: T, quickValue: T): T {
+  return quickMode() ? quickValue : full;
+}

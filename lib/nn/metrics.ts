@@ -1,0 +1,130 @@
+/**
+ * Classification metrics: accuracy and the confusion matrix, computed from
+ * integer class labels, and accuracy straight from a model's outputs with
+ * labels as class indices or one-hot rows (Bishop, "Pattern Recognition and Machine Learning",
+ * §1.5; the confusion matrix as in scikit-learn: rows true, columns predicted).
+ */
+import * as tf from '@tensorflow/tfjs';
+import { ArgumentError, checkInteger, describe } from '../core/errors';
+import { checkTensor, shapeText } from '../core/tensors';
+
+/** Class indices: a plain array or a typed array (`Int32Array`, …). */
+export type IntArray = ArrayLike<number>;
+
+function checkLabels(fn: string, yTrue: IntArray, yPred: IntArray): void {
+  if (yTrue == null || typeof yTrue.length !== 'number') throw new ArgumentError(`${fn}: yTrue must be an array of class indices, got ${describe(yTrue)}`);
+  if (yPred == null || typeof yPred.length !== 'number') throw new ArgumentError(`${fn}: yPred must be an array of class indices, got ${describe(yPred)}`);
+  if (yTrue.length !== yPred.length) {
+    throw new ArgumentError(`${fn}: yTrue has ${yTrue.length} labels but yPred has ${yPred.length}; they must have the same length`);
+  }
+}
+
+/**
+ * Fraction of predictions equal to the true label.
+ *
+ * @param yTrue - `[n]` int32 true class indices.
+ * @param yPred - `[n]` int32 predicted class indices.
+ * @returns accuracy in [0, 1]; `NaN` for n = 0.
+ * @throws {ArgumentError} when the lengths differ.
+ * @example
+ * ```ts
+ * accuracy([0, 1, 2, 2], [0, 1, 1, 2]); // 0.75
+ * ```
+ * @see [Notebook 02 §6 The loop, with metrics](../../notebooks/02-training-pipeline.ipynb#6.-The-loop,-with-metrics)
+ */
+export function accuracy(yTrue: IntArray, yPred: IntArray): number {
+  checkLabels('accuracy', yTrue, yPred);
+  let correct = 0;
+  for (let i = 0; i < yTrue.length; i++) if (yTrue[i] === yPred[i]) correct++;
+  return correct / yTrue.length;
+}
+
+/**
+ * Confusion matrix: entry `[t][p]` counts examples of true class `t`
+ * predicted as class `p`.
+ *
+ * @param yTrue - `[n]` int32 true class indices in [0, numClasses).
+ * @param yPred - `[n]` int32 predicted class indices in [0, numClasses).
+ * @param numClasses - number of classes.
+ * @returns `[numClasses, numClasses]` counts (rows: true class, columns: predicted class).
+ * @throws {ArgumentError} when lengths differ or a label is outside [0, numClasses).
+ * @example
+ * ```ts
+ * confusionMatrix([0, 1, 1], [0, 0, 1], 2); // [[1, 0], [1, 1]]
+ * ```
+ * @see [Notebook 02 §7 What did it learn?](../../notebooks/02-training-pipeline.ipynb#7.-What-did-it-learn?)
+ */
+export function confusionMatrix(yTrue: IntArray, yPred: IntArray, numClasses: number): number[][] {
+  const fn = 'confusionMatrix';
+  checkLabels(fn, yTrue, yPred);
+  checkInteger(fn, 'numClasses', numClasses, 1);
+  const m = Array.from({ length: numClasses }, () => new Array<number>(numClasses).fill(0));
+  for (let i = 0; i < yTrue.length; i++) {
+    const t = yTrue[i];
+    const p = yPred[i];
+    if (!Number.isInteger(t) || t < 0 || t >= numClasses) throw new ArgumentError(`${fn}: yTrue[${i}] must be an integer in [0, ${numClasses}), got ${describe(t)}`);
+    if (!Number.isInteger(p) || p < 0 || p >= numClasses) throw new ArgumentError(`${fn}: yPred[${i}] must be an integer in [0, ${numClasses}), got ${describe(p)}`);
+    m[t][p]++;
+  }
+  return m;
+}
+
+/** How {@link accuracyFromOutputs} read the labels. */
+export type LabelFormat = 'sparse' | 'one-hot';
+
+/**
+ * The label format, chosen from the labels' shape: `[batch]` class indices
+ * are 'sparse'; `[batch, numClasses]` rows (the outputs' shape) are 'one-hot'.
+ * @param labels - `[batch]` int32 or `[batch, numClasses]` float32.
+ * @param outputs - `[batch, numClasses]` float32.
+ * @throws {ArgumentError} when the labels fit neither format.
+ * @example
+ * ```ts
+ * labelFormat(tf.tensor1d([2], 'int32'), tf.zeros([1, 3]));  // 'sparse'
+ * labelFormat(tf.tensor2d([[0, 0, 1]]), tf.zeros([1, 3]));   // 'one-hot'
+ * ```
+ */
+export function labelFormat(yTrue: tf.Tensor, yPred: tf.Tensor2D): LabelFormat {
+  const fn = 'labelFormat';
+  checkTensor(fn, 'yTrue', yTrue);
+  checkTensor(fn, 'yPred', yPred, 2, '[batch, numClasses]');
+  const [batch, numClasses] = yPred.shape;
+  if (yTrue.rank === 1 && yTrue.shape[0] === batch) return 'sparse';
+  if (yTrue.rank === 2 && yTrue.shape[0] === batch && yTrue.shape[1] === numClasses) return 'one-hot';
+  throw new ArgumentError(
+    `${fn}: yTrue is ${shapeText(yTrue.shape)} but yPred is ${shapeText(yPred.shape)}; yTrue must be [batch] class indices ` +
+      `([${batch}]) or [batch, numClasses] one-hot rows ([${batch}, ${numClasses}])`,
+  );
+}
+
+/**
+ * Accuracy from a model's outputs: the predicted class of each row is its
+ * argmax (probabilities and logits have the same argmax, softmax being
+ * increasing); the true class is the label itself for sparse labels, or the
+ * argmax of the row for one-hot labels. The format is chosen from the labels'
+ * shape by {@link labelFormat} (as Keras's `'accuracy'` picks sparse or
+ * categorical accuracy).
+ * @param yTrue - the labels: `[batch]` int32 class indices, or `[batch, numClasses]` float32 one-hot rows.
+ * @param yPred - the model's outputs: `[batch, numClasses]` float32 probabilities or logits.
+ * @returns accuracy in [0, 1]; `NaN` for an empty batch.
+ * @throws {ArgumentError} when the labels fit neither format.
+ * @example
+ * ```ts
+ * const outputs = tf.tensor2d([[0.1, 0.9], [0.8, 0.2], [0.3, 0.7]]);
+ * accuracyFromOutputs(tf.tensor1d([1, 0, 0], 'int32'), outputs);          // 0.6667 (2 of 3)
+ * accuracyFromOutputs(tf.tensor2d([[0, 1], [1, 0], [1, 0]]), outputs);    // 0.6667 (the same labels, one-hot)
+ * ```
+ */
+export function accuracyFromOutputs(yTrue: tf.Tensor1D | tf.Tensor2D, yPred: tf.Tensor2D): number {
+  const format = labelFormat(yTrue, yPred);
+  if (yPred.shape[0] === 0) return NaN;
+  const [trueClasses, predictedClasses] = tf.tidy(() => [
+    format === 'sparse' ? tf.cast(yTrue, 'int32') : tf.argMax(yTrue, 1), // [batch]
+    tf.argMax(yPred, 1), // [batch]
+  ]);
+  try {
+    return accuracy(trueClasses.dataSync(), predictedClasses.dataSync());
+  } finally {
+    tf.dispose([trueClasses, predictedClasses]);
+  }
+}

@@ -1,0 +1,9 @@
+/** The plotly figure type, in a module of its own so that the plot modules share it without importing each other. */
+
+/** A plotly figure: traces and layout, as plotly.js's `newPlot` takes them. */
+export interface Figure {
+  /** The traces (plotly.com/javascript/reference): `{ type: 'scatter', x, y, name, … }`, `{ type: 'bar', … }`, `{ type: 'heatmap', z, … }`. */
+  data: Record<string, unknown>[];
+  /** Title, axes, grid of subplots, margins, … (plotly.com/javascript/reference/layout). */
+  layout?: Record<string, unknown>;
+}

@@ -1,0 +1,307 @@
+/**
+ * The training loop for image classifiers: seeded minibatches built from uint8
+ * NHWC pixels, one optimizer step per minibatch (`model.trainOnBatch`),
+ * progress in the terminal or a live chart in a notebook, history, evaluation,
+ * and a clear stop on a non-finite loss. The standard loop of Goodfellow,
+ * Bengio & Courville, "Deep Learning", §8.1.3 (minibatch SGD).
+ */
+import * as tf from '@tensorflow/tfjs';
+import { ArgumentError, checkInteger, describe } from '../core/errors';
+import { checkExamples, checkLabels, gatherExamples, type LabeledExamples } from '../core/examples';
+import type { EpochRecord } from '../core/history';
+import { shuffledIndices } from '../core/random';
+import { modelLabelFormat, outputActivation } from '../models/cnn';
+import { confusionMatrix, type LabelFormat } from '../nn/metrics';
+import { runTrainingLoop } from './loop';
+import type { ProgressMode } from './progress';
+
+/** Options of {@link trainClassifier}. */
+export interface TrainOptions {
+  /** Passes over the training set. @default 10 */
+  epochs?: number;
+  /** Images per minibatch; the last minibatch of an epoch may be smaller. @default 32 */
+  batchSize?: number;
+  /** Seed of the per-epoch shuffles (epoch e uses seed + e). @default 0 */
+  seed?: number;
+  /** Evaluated after each epoch (e.g. the test set, as in the TensorFlow tutorial). */
+  validation?: LabeledExamples;
+  /** How to show progress (see {@link ProgressMode}). @default 'auto' */
+  progress?: ProgressMode;
+  /** Called after each epoch with its record. */
+  onEpochEnd?: (record: EpochRecord) => void;
+  /**
+   * Stops training at the next minibatch when aborted (e.g. `AbortSignal.timeout(60_000)`,
+   * or an `AbortController` whose `abort()` a callback calls); the history so
+   * far is returned, with `stopped` saying where.
+   */
+  signal?: AbortSignal;
+  /**
+   * Targets the model's loss takes: 'sparse' class indices `[batch]` or
+   * 'one-hot' rows `[batch, numClasses]`. @default read from the compiled loss by `modelLabelFormat`
+   */
+  targets?: LabelFormat;
+}
+
+/** What {@link trainClassifier} returns. */
+export interface TrainResult {
+  /** One record per completed epoch. */
+  history: EpochRecord[];
+  /** Wall time of the optimizer steps (excludes validation), in seconds. */
+  trainSeconds: number;
+  /** Training throughput, images/s (images seen / trainSeconds). */
+  imagesPerSecond: number;
+  /** Set when `options.signal` stopped training early: where it stopped. */
+  stopped?: string;
+}
+
+/**
+ * Image size `[height, width, channels]` the model expects.
+ * @throws {ArgumentError} when the model's input is not `[batch, height, width, channels]`.
+ * @example
+ * ```ts
+ * inputImageShape(buildCifar10Cnn()); // [32, 32, 3]
+ * ```
+ */
+export function inputImageShape(model: tf.LayersModel): [number, number, number] {
+  const shape = model.inputs[0].shape;
+  if (shape.length !== 4 || shape.slice(1).some((d) => d == null)) {
+    throw new ArgumentError(`inputImageShape: the model's input must be [batch, height, width, channels] (NHWC), got [${shape.join(', ')}]`);
+  }
+  return [shape[1]!, shape[2]!, shape[3]!];
+}
+
+function checkImages(fn: string, arg: string, data: LabeledExamples, hwc: [number, number, number]): void {
+  checkExamples(fn, arg, data);
+  const shape = data.imageShape;
+  if (shape && shape.join() !== hwc.join()) {
+    const channelsFirst = shape.length === 3 && shape[0] === hwc[2] && shape[1] === hwc[0] && shape[2] === hwc[1];
+    throw new ArgumentError(
+      `${fn}: ${arg}.imageShape is [${shape.join(', ')}] but the model takes images of [${hwc.join(', ')}] (height, width, channels: NHWC)` +
+        (channelsFirst ? `; these look channels-first (NCHW): transpose them to NHWC, e.g. tf.transpose(images, [0, 2, 3, 1])` : ''),
+    );
+  }
+  const per = hwc[0] * hwc[1] * hwc[2];
+  if (data.pixels.length !== data.n * per) {
+    throw new ArgumentError(
+      `${fn}: ${arg}.pixels has ${data.pixels.length} values but n = ${data.n} images of [${hwc.join(', ')}] (NHWC, as the model's input) need ${data.n * per}`,
+    );
+  }
+}
+
+/** One minibatch of inputs and targets, as {@link makeBatch} builds it. */
+export interface ImageMinibatch {
+  /** Images `[batch, height, width, channels]` float32 in [0, 1]. */
+  X: tf.Tensor4D;
+  /**
+   * Targets: `[batch]` float32 class indices ('sparse'; TF.js's sparse
+   * cross-entropy takes float labels and floors them), or `[batch, numClasses]`
+   * float32 one-hot rows ('one-hot').
+   */
+  y: tf.Tensor1D | tf.Tensor2D;
+}
+
+/**
+ * Builds one minibatch: images `indices[start..end)` as float32 in [0, 1]
+ * (pixel / 255) and their targets.
+ * @param targets - 'sparse' class indices or 'one-hot' rows of `numClasses`. @default 'sparse'
+ * @param out - a buffer of at least `(end − start) · height · width · channels`
+ *   values to reuse (only for the wasm backend, which copies values into its heap;
+ *   `cpu` and tfjs-node keep the array as the tensor's storage). @default a new one
+ * @returns `X` `[end-start, height, width, channels]` float32; `y` `[end-start]`
+ *   float32 or `[end-start, numClasses]` float32. The caller disposes them.
+ * @example
+ * ```ts
+ * const { X, y } = makeBatch({ n: 1, pixels: new Uint8Array([255, 0, 51]), labels: new Int32Array([2]) }, [1, 1, 3], [0], 0, 1);
+ * X.dataSync(); // Float32Array [1, 0, 0.2]
+ * makeBatch({ n: 1, pixels: new Uint8Array(3), labels: new Int32Array([2]) }, [1, 1, 3], [0], 0, 1, 'one-hot', 3).y.arraySync(); // [[0, 0, 1]]
+ * ```
+ */
+export function makeBatch(
+  data: LabeledExamples,
+  hwc: [number, number, number],
+  indices: ArrayLike<number>,
+  start: number,
+  end: number,
+  targets: LabelFormat = 'sparse',
+  numClasses = 0,
+  out?: Float32Array,
+): ImageMinibatch {
+  const size = end - start;
+  const { pixels, labels } = gatherExamples(data, hwc[0] * hwc[1] * hwc[2], indices, start, end, out);
+  const X = tf.tensor4d(pixels, [size, hwc[0], hwc[1], hwc[2]]);
+  if (targets === 'sparse') return { X, y: tf.tensor1d(Float32Array.from(labels), 'float32') };
+  const oneHot = new Float32Array(size * numClasses); // [size, numClasses]
+  for (let k = 0; k < size; k++) oneHot[k * numClasses + labels[k]] = 1;
+  return { X, y: tf.tensor2d(oneHot, [size, numClasses]) };
+}
+
+/**
+ * Name of the first model weight holding NaN or ±Infinity, or undefined when all are finite.
+ * @example
+ * ```ts
+ * const model = buildCifar10Cnn();
+ * nonFiniteWeight(model); // undefined
+ * model.layers[6].setWeights([model.layers[6].getWeights()[0], tf.fill([10], NaN)]);
+ * nonFiniteWeight(model)?.startsWith('probabilities/bias'); // true (TF.js may suffix the name, e.g. _1)
+ * ```
+ */
+export function nonFiniteWeight(model: tf.LayersModel): string | undefined {
+  for (const w of model.weights) {
+    const ok = tf.tidy(() => tf.all(tf.isFinite(w.read())).dataSync()[0] === 1);
+    if (!ok) return w.name;
+  }
+  return undefined;
+}
+
+/** Result of {@link evaluateClassifier}. */
+export interface Evaluation {
+  /** Mean sparse categorical cross-entropy (natural log). */
+  loss: number;
+  /** Fraction of correct predictions, in [0, 1]. */
+  accuracy: number;
+  /** `[n]` predicted class indices (argmax of the outputs). */
+  predictions: Int32Array;
+  /** `[n, numClasses]` float32 class probabilities, row-major. */
+  probabilities: Float32Array;
+  /** `[numClasses, numClasses]` counts, rows true class, columns predicted. */
+  confusion: number[][];
+}
+
+/**
+ * Evaluates a classifier on labelled images in minibatches (no tensors leak).
+ * Outputs are treated as probabilities when the last layer is a softmax, else
+ * as logits (softmax applied here).
+ * @example
+ * ```ts
+ * // A model that always predicts class 0 (softmax of zero logits except class 0):
+ * const model = tf.sequential({ layers: [tf.layers.flatten({ inputShape: [1, 1, 1] }), tf.layers.dense({ units: 2, activation: 'softmax' })] });
+ * model.layers[1].setWeights([tf.zeros([1, 2]), tf.tensor1d([1, 0])]);
+ * const data = { n: 4, pixels: new Uint8Array(4), labels: new Int32Array([0, 0, 1, 0]) };
+ * const ev = evaluateClassifier(model, data);
+ * ev.accuracy; // 0.75 (three of four labels are 0)
+ * Array.from(ev.predictions); // [0, 0, 0, 0]
+ * ev.confusion; // [[3, 0], [1, 0]]
+ * // Loss: −ln σ(1) for the three images of class 0, −ln σ(−1) for the other, averaged:
+ * ev.loss; // 0.5633
+ * ```
+ * @see [Notebook 05 §4 Evaluation](../../notebooks/05-cifar10-cnn.ipynb#4.-Evaluation)
+ * @see [Notebook 05 §5 Save and load](../../notebooks/05-cifar10-cnn.ipynb#5.-Save-and-load)
+ */
+export function evaluateClassifier(model: tf.LayersModel, data: LabeledExamples, batchSize = 256): Evaluation {
+  const fn = 'evaluateClassifier';
+  const hwc = inputImageShape(model);
+  checkImages(fn, 'data', data, hwc);
+  checkInteger(fn, 'batchSize', batchSize, 1);
+  if (data.n === 0) throw new ArgumentError(`${fn}: data has no images (n = 0)`);
+  const numClasses = model.outputs[0].shape[1]!;
+  checkLabels(fn, 'data.labels', data.labels, numClasses);
+  const logits = outputActivation(model) !== 'softmax';
+  const probabilities = new Float32Array(data.n * numClasses);
+  const identity = Int32Array.from({ length: data.n }, (_, i) => i);
+  for (let start = 0; start < data.n; start += batchSize) {
+    const end = Math.min(start + batchSize, data.n);
+    const { X, y } = makeBatch(data, hwc, identity, start, end);
+    const p = tf.tidy(() => {
+      const out = model.predict(X) as tf.Tensor2D; // [batch, numClasses]
+      return logits ? tf.softmax(out) : out;
+    });
+    probabilities.set(p.dataSync() as Float32Array, start * numClasses);
+    tf.dispose([X, y, p]);
+  }
+  const predictions = new Int32Array(data.n);
+  let lossSum = 0;
+  let correct = 0;
+  for (let i = 0; i < data.n; i++) {
+    let best = 0;
+    for (let c = 1; c < numClasses; c++) if (probabilities[i * numClasses + c] > probabilities[i * numClasses + best]) best = c;
+    predictions[i] = best;
+    if (best === data.labels[i]) correct++;
+    // Same clipping as Keras/TF.js: probabilities in [1e-7, 1 - 1e-7].
+    lossSum -= Math.log(Math.min(Math.max(probabilities[i * numClasses + data.labels[i]], 1e-7), 1 - 1e-7));
+  }
+  return {
+    loss: lossSum / data.n,
+    accuracy: correct / data.n,
+    predictions,
+    probabilities,
+    confusion: confusionMatrix(data.labels, predictions, numClasses),
+  };
+}
+
+/**
+ * Trains a compiled classifier (see `compileClassifier`) with minibatch
+ * gradient descent: each epoch shuffles the training set (seeded), runs one
+ * optimizer step per minibatch, and evaluates on `options.validation`.
+ * Epoch loss and accuracy are means over minibatches weighted by their size,
+ * so the last partial minibatch counts for what it holds.
+ *
+ * @param model - a compiled `tf.LayersModel` with input `[batch, height, width, channels]`.
+ * @param train - training images (`pixels` `[n, height, width, channels]` uint8 NHWC, `labels` `[n]` int32).
+ * @throws {ArgumentError} on bad options or data whose size does not match the model's input.
+ * @throws {NonFiniteLossError} when a minibatch's loss is NaN or infinite (the
+ *   message names the epoch and minibatch), or a weight is after an epoch;
+ *   no tensors are left behind.
+ * @example
+ * ```ts
+ * const data = await loadCifar10({ trainSize: 256, testSize: 128 }); // DL_COURSE_CIFAR10 or the download
+ * const model = compileClassifier(buildCifar10Cnn({ seed: 0 }));
+ * const { history, imagesPerSecond } = await trainClassifier(model, data.train, { epochs: 2, batchSize: 32, validation: data.test, progress: 'none' });
+ * history.length; // 2
+ * history[1].loss < history[0].loss; // true (it learns)
+ * imagesPerSecond > 0; // true
+ * ```
+ * @see [Notebook 05 §3 Training](../../notebooks/05-cifar10-cnn.ipynb#3.-Training)
+ */
+export async function trainClassifier(model: tf.LayersModel, train: LabeledExamples, options: TrainOptions = {}): Promise<TrainResult> {
+  const fn = 'trainClassifier';
+  const epochs = checkInteger(fn, 'options.epochs', options.epochs ?? 10, 1);
+  const batchSize = checkInteger(fn, 'options.batchSize', options.batchSize ?? 32, 1);
+  const seed = checkInteger(fn, 'options.seed', options.seed ?? 0, 0);
+  if (!model.optimizer) throw new ArgumentError(`${fn}: the model is not compiled; call compileClassifier(model) first`);
+  const targets = options.targets ?? modelLabelFormat(model);
+  if (targets !== 'sparse' && targets !== 'one-hot') throw new ArgumentError(`${fn}: options.targets must be 'sparse' or 'one-hot', got ${describe(targets)}`);
+  const hwc = inputImageShape(model);
+  const numClasses = model.outputs[0].shape[1]!;
+  checkImages(fn, 'train', train, hwc);
+  if (train.n === 0) throw new ArgumentError(`${fn}: train has no images (n = 0)`);
+  checkLabels(fn, 'train.labels', train.labels, numClasses);
+  const validation = options.validation;
+  if (validation) {
+    checkImages(fn, 'options.validation', validation, hwc);
+    checkLabels(fn, 'options.validation.labels', validation.labels, numClasses);
+  }
+
+  // One minibatch buffer for the whole run on wasm, which copies tensor
+  // values into its heap (cpu and tfjs-node keep the array itself).
+  const buffer = tf.getBackend() === 'wasm' ? new Float32Array(Math.min(batchSize, train.n) * hwc[0] * hwc[1] * hwc[2]) : undefined;
+  let order = new Int32Array(0);
+  const result = await runTrainingLoop({
+    fn,
+    epochs,
+    steps: Math.ceil(train.n / batchSize),
+    progress: options.progress ?? 'auto',
+    title: 'Training (live)',
+    signal: options.signal,
+    onEpochEnd: options.onEpochEnd,
+    beginEpoch: (epoch) => {
+      order = shuffledIndices(train.n, (seed + epoch) >>> 0);
+    },
+    step: async (_epoch, b) => {
+      const start = b * batchSize;
+      const end = Math.min(start + batchSize, train.n);
+      const { X, y } = makeBatch(train, hwc, order, start, end, targets, numClasses, buffer);
+      try {
+        const values = await model.trainOnBatch(X, y);
+        const [loss, accuracy] = Array.isArray(values) ? values : [values, NaN];
+        return { loss, accuracy, size: end - start };
+      } finally {
+        tf.dispose([X, y]);
+      }
+    },
+    nonFiniteParameter: () => nonFiniteWeight(model),
+    validate: () => (validation && validation.n > 0 ? evaluateClassifier(model, validation) : undefined),
+  });
+  const out: TrainResult = { history: result.history, trainSeconds: result.trainSeconds, imagesPerSecond: result.examplesPerSecond };
+  if (result.stopped !== undefined) out.stopped = result.stopped;
+  return out;
+}

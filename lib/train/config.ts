@@ -1,0 +1,130 @@
+/**
+ * One configuration object per chapter that trains a model: every
+ * hyperparameter with its unit, and the smaller values of quick mode
+ * (`COURSE_QUICK=1`, for tests and CI). The notebooks, the command line and
+ * its `--help` text all read them from here.
+ */
+import { quickMode } from '../core/quick';
+import type { ActivationName } from '../nn/activations';
+import type { OptimizerName } from '../nn/optimizers';
+
+/** A chapter's configuration: the full lesson and quick mode. */
+export interface ChapterConfig<T> {
+  /** The values of the real lesson. */
+  readonly full: Readonly<T>;
+  /** The values with `COURSE_QUICK=1`: a small slice, one epoch. */
+  readonly quick: Readonly<T>;
+}
+
+/**
+ * The values for this run: `config.quick` in quick mode, else `config.full`.
+ * @example
+ * ```ts
+ * currentConfig(CHAPTER05_CONFIG).epochs; // 10 (COURSE_QUICK unset)
+ * ```
+ * @see [Notebook 04 §7 Fashion-MNIST](../../notebooks/04-mlp-maths.ipynb#7.-Fashion-MNIST)
+ * @see [Notebook 05: a CNN for CIFAR-10](../../notebooks/05-cifar10-cnn.ipynb#Chapter-05:-a-CNN-for-CIFAR-10)
+ */
+export function currentConfig<T>(config: ChapterConfig<T>): Readonly<T> {
+  return quickMode() ? config.quick : config.full;
+}
+
+/** Hyperparameters of `trainMlp`, with units. */
+export interface MlpTrainConfig {
+  /** Units of each hidden layer, e.g. `[128]` for one hidden layer of 128 units. */
+  hiddenUnits: number[];
+  /** Activation of the hidden layers. */
+  hiddenActivation: ActivationName;
+  /** `sgd`, `momentum` (μ = 0.9) or `adam` (β₁ = 0.9, β₂ = 0.999, ε = 1e-7). */
+  optimizer: OptimizerName;
+  /** Step size η of the optimizer (the learning rate). */
+  learningRate: number;
+  /** Passes over the training examples. */
+  epochs: number;
+  /** Examples per minibatch (the last one of an epoch may be smaller). */
+  batchSize: number;
+  /** Fraction of the training examples held out for validation (shuffled first), in [0, 1). */
+  validationFraction: number;
+  /** Seed of the initial weights, the validation split and each epoch's shuffle. */
+  seed: number;
+}
+
+/** Chapter 04: the MLP's hyperparameters and how much of Fashion-MNIST to load. */
+export interface Chapter04Config extends MlpTrainConfig {
+  /** Training images to load (the first ones); `undefined`: all 60,000. */
+  trainSize?: number;
+  /** Test images to load (the first ones); `undefined`: all 10,000. */
+  testSize?: number;
+}
+
+const CHAPTER04_FULL: Chapter04Config = {
+  hiddenUnits: [128],
+  hiddenActivation: 'relu',
+  optimizer: 'adam',
+  learningRate: 1e-3,
+  epochs: 5,
+  batchSize: 64,
+  validationFraction: 0.1,
+  seed: 0,
+};
+
+/**
+ * Chapter 04: a two-layer MLP 784 → 128 (ReLU) → 10 trained with Adam
+ * (η = 10⁻³) on minibatches of 64 for 5 epochs, 10% of the training set held
+ * out for validation. On the full Fashion-MNIST it reaches a test accuracy
+ * ≥ 0.85 (checked by test/train/train_mlp.test.ts). Quick mode: one epoch on
+ * the first 2,000 training and 1,000 test images.
+ * @example
+ * ```ts
+ * CHAPTER04_CONFIG.full.hiddenUnits; // [128]
+ * CHAPTER04_CONFIG.quick.epochs; // 1
+ * ```
+ * @see [Notebook 04 §7 Fashion-MNIST](../../notebooks/04-mlp-maths.ipynb#7.-Fashion-MNIST)
+ */
+export const CHAPTER04_CONFIG: ChapterConfig<Chapter04Config> = deepFreeze({
+  full: CHAPTER04_FULL,
+  quick: { ...CHAPTER04_FULL, hiddenUnits: [...CHAPTER04_FULL.hiddenUnits], epochs: 1, trainSize: 2000, testSize: 1000 },
+});
+
+/** Chapter 05: the CIFAR-10 CNN's training run. */
+export interface Chapter05Config {
+  /** Passes over the training set. */
+  epochs: number;
+  /** Images per minibatch. */
+  batchSize: number;
+  /** Adam's learning rate (step size). */
+  learningRate: number;
+  /** Seed of the initial weights and of each epoch's shuffle. */
+  seed: number;
+  /** Training images to use (the first ones); `undefined`: all 50,000. */
+  trainSize?: number;
+  /** Test images to use (the first ones); `undefined`: all 10,000. */
+  testSize?: number;
+}
+
+const CHAPTER05_FULL: Chapter05Config = { epochs: 10, batchSize: 32, learningRate: 1e-3, seed: 0 };
+
+/**
+ * Chapter 05: the TensorFlow tutorial's run of its CNN: Adam (learning rate
+ * 10⁻³), minibatches of 32, 10 epochs on all of CIFAR-10. Quick mode: one
+ * epoch on the first 1,000 training and 500 test images. The notebook, the
+ * main job (`npm run cifar10`) and its `--help` text read these values.
+ * @example
+ * ```ts
+ * CHAPTER05_CONFIG.full.epochs; // 10
+ * CHAPTER05_CONFIG.quick.trainSize; // 1000
+ * ```
+ * @see [Notebook 05: a CNN for CIFAR-10](../../notebooks/05-cifar10-cnn.ipynb#Chapter-05:-a-CNN-for-CIFAR-10)
+ */
+export const CHAPTER05_CONFIG: ChapterConfig<Chapter05Config> = deepFreeze({
+  full: CHAPTER05_FULL,
+  quick: { ...CHAPTER05_FULL, epochs: 1, trainSize: 1000, testSize: 500 },
+});
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object') {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
+}
