@@ -14,7 +14,8 @@
 export { ArgumentError, DataFormatError, DownloadError, NonFiniteLossError } from './core/errors';
 
 // ---- Chapter 00, getting started: backend, notebook display, quick mode ----
-export { BACKEND_CHOICES, BACKEND_ENV_VAR, WASM_THREADS_ENV_VAR, formatBackendReport, initBackend } from './backend/backend';
+export { BACKEND_CHOICES, BACKEND_ENV_VAR, WASM_THREADS_ENV_VAR, backendReport, formatBackendReport, initBackend } from './backend/backend';
+export { MAX_WASM_THREADS, defaultWasmThreads } from './backend/threads/wasm_threads';
 export type { BackendChoice, BackendReport, InitBackendOptions, SkippedCandidate } from './backend/backend';
 export { inNotebook, show } from './core/notebook';
 export type { Showable } from './core/notebook';
@@ -87,8 +88,8 @@ export { createMlp, disposeMlp, mlpBackward, mlpForward, mlpLossAndGradients, ml
 export type { LayerCache, LossAndGradients, Mlp, MlpForward, MlpLayer, MlpOptions } from './nn/mlp';
 export { epochMean, gatherMinibatch, minibatchRanges, shuffleSplit } from './data/minibatch';
 export type { IndexSplit, Minibatch } from './data/minibatch';
-export { DEBIAN_FASHION_MNIST_DIR, FASHION_MNIST_CLASSES, loadFashionMnist, parseIdxImages, parseIdxLabels } from './data/fashion_mnist';
-export type { FashionMnistData, IdxImages, LoadFashionMnistOptions } from './data/fashion_mnist';
+export { DEBIAN_FASHION_MNIST_DIR, FASHION_MNIST_BASE_URL, FASHION_MNIST_CLASSES, FASHION_MNIST_FILES, loadFashionMnist, parseIdxImages, parseIdxLabels } from './data/fashion_mnist';
+export type { FashionMnistData, FashionMnistFile, FashionMnistFileKey, IdxImages, LoadFashionMnistOptions } from './data/fashion_mnist';
 export { evaluateMlp, trainMlp } from './train/train_mlp';
 export type { MlpEvaluation, TrainMlpOptions, TrainMlpResult } from './train/train_mlp';
 export { CHAPTER04_CONFIG, CHAPTER05_CONFIG, currentConfig } from './train/config';
@@ -99,7 +100,7 @@ export type { ProgressMode } from './train/progress';
 // ---- Chapter 05, a CNN for CIFAR-10: labelled images, the model, training, evaluation, saving ----
 export { imagesToTensor, labelsToTensor, pixelsToFloat32, sliceExamples } from './core/examples';
 export type { LabeledExamples } from './core/examples';
-export { CIFAR10_CLASSES, CIFAR10_URL, loadCifar10, parseCifar10Records } from './data/cifar10';
+export { CIFAR10_ARCHIVE_BYTES, CIFAR10_CLASSES, CIFAR10_MD5, CIFAR10_URL, loadCifar10, parseCifar10Records } from './data/cifar10';
 export { defaultCacheDir } from './data/cache';
 export type { Cifar10Data, LoadCifar10Options } from './data/cifar10';
 export { buildCifar10Cnn, categoricalCrossentropyFromLogits, compileClassifier, layerSummary, modelLabelFormat, outputActivation } from './models/cnn';

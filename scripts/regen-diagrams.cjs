@@ -23,7 +23,7 @@ for (const cell of nb.cells) {
     for (const [name, chart] of Object.entries(m.exports)) {
       const alt = /alt="([^"]*)"/.exec(block)?.[1];
       const head = dl.flowchartMermaid(chart).split('\n').slice(0, 3).join('\n');
-      if (block.includes(head.split('\n')[1]) ) { n++; return dl.flowchartMarkdown(chart, alt.replace(/&quot;/g, '"').replace(/&amp;/g, '&')); }
+      if (block.includes(head.split('\n')[1]) ) { n++; return dl.flowchartMarkdown(chart, alt.replace(/&quot;/g, '"').replace(/&amp;/g, '&')).replace(/\n+$/, ''); }
     }
     return block;
   });

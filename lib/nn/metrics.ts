@@ -75,8 +75,8 @@ export type LabelFormat = 'sparse' | 'one-hot';
 /**
  * The label format, chosen from the labels' shape: `[batch]` class indices
  * are 'sparse'; `[batch, numClasses]` rows (the outputs' shape) are 'one-hot'.
- * @param labels - `[batch]` int32 or `[batch, numClasses]` float32.
- * @param outputs - `[batch, numClasses]` float32.
+ * @param yTrue - the labels: `[batch]` int32 or `[batch, numClasses]` float32.
+ * @param yPred - the model's outputs: `[batch, numClasses]` float32.
  * @throws {ArgumentError} when the labels fit neither format.
  * @example
  * ```ts

@@ -14,6 +14,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { ArgumentError, checkInteger, describe } from '../core/errors';
 import { sparseCategoricalCrossentropy, sparseCategoricalCrossentropyBackward } from './losses';
+import { accuracyFromOutputs } from './metrics';
 import { ACTIVATION_NAMES, getActivation, type ActivationName } from './activations';
 import { checkTensor, shapeText } from '../core/tensors';
 import { dense, denseBackward, initDense, type DenseInit } from './dense';
@@ -260,7 +261,7 @@ export function mlpLossAndGradients(mlp: Mlp, X: tf.Tensor2D, labels: tf.Tensor1
     const { output, caches } = mlpForward(mlp, X);
     const lossT = sparseCategoricalCrossentropy(labels, output, { fromLogits: true, onSoftmaxAsLogits: 'ignore' });
     loss = lossT.dataSync()[0];
-    accuracy = tf.mean(tf.cast(tf.equal(tf.argMax(output, 1), tf.cast(labels, 'int32')), 'float32')).dataSync()[0];
+    accuracy = accuracyFromOutputs(labels, output); // argmax of the logits against the labels
     return mlpBackward(mlp, caches, sparseCategoricalCrossentropyBackward(labels, output));
   });
   return { loss, accuracy, grads };

@@ -274,7 +274,7 @@ export async function trainClassifier(model: tf.LayersModel, train: LabeledExamp
   // One minibatch buffer for the whole run on wasm, which copies tensor
   // values into its heap (cpu and tfjs-node keep the array itself).
   const buffer = tf.getBackend() === 'wasm' ? new Float32Array(Math.min(batchSize, train.n) * hwc[0] * hwc[1] * hwc[2]) : undefined;
-  let order = new Int32Array(0);
+  let order: Int32Array = new Int32Array(0);
   const result = await runTrainingLoop({
     fn,
     epochs,

@@ -176,7 +176,7 @@ export async function trainMlp(
   const mlp = createMlp([features, ...cfg.hiddenUnits, numClasses], { hiddenActivation: cfg.hiddenActivation, seed: cfg.seed });
   const optimizer = createOptimizer(cfg.optimizer, cfg.learningRate);
   const ranges = minibatchRanges(split.train.length, cfg.batchSize);
-  let order = new Int32Array(0);
+  let order: Int32Array = new Int32Array(0);
   let loop: Awaited<ReturnType<typeof runTrainingLoop>>;
   try {
     loop = await runTrainingLoop({

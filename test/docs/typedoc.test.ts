@@ -30,11 +30,44 @@ describe('npm run docs (typedoc, warnings are errors)', () => {
   });
 });
 
-describe('links from the API docs to the notebooks', () => {
-  it('every library function a notebook uses links to that notebook in its TSDoc', () => {
-    const r = spawnSync(process.execPath, [path.join(ROOT, 'scripts', 'link-docs.cjs'), '--check'], { cwd: ROOT, encoding: 'utf8' });
+describe('links between the API docs and the notebook sections (scripts/link-docs.cjs)', () => {
+  const linkDocs = (...args: string[]) =>
+    spawnSync(process.execPath, [path.join(ROOT, 'scripts', 'link-docs.cjs'), ...args], { cwd: ROOT, encoding: 'utf8' });
+
+  it('every library declaration a notebook section uses links to that section, and the section names its lib file', () => {
+    const r = linkDocs('--check');
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
+  });
+
+  it('--check reports a stale notebook link and a missing Library line, and write mode fixes both', () => {
+    // A copy of lib/ and notebooks/ with one @see pointing at the wrong depth and one Library line gone.
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'dlc-link-docs-'));
+    for (const dir of ['lib', 'notebooks']) fs.cpSync(path.join(ROOT, dir), path.join(tmp, dir), { recursive: true });
+    const dense = path.join(tmp, 'lib', 'nn', 'dense.ts');
+    const planted = ' * @see [Notebook 04: the maths of an MLP](../notebooks/04-mlp-maths.ipynb)';
+    fs.writeFileSync(dense, fs.readFileSync(dense, 'utf8').replace(/\n \*\/\nexport function dense\b/, `\n${planted}$&`));
+    const nbFile = path.join(tmp, 'notebooks', '05-cifar10-cnn.ipynb');
+    const nb = JSON.parse(fs.readFileSync(nbFile, 'utf8'));
+    const training = nb.cells.find((c: { source: string[] }) => c.source[0]?.startsWith('## 3. Training'));
+    const before = training.source.join('');
+    training.source = before.replace(/\n\nLibrary:[^]*$/, '').split(/(?<=\n)/);
+    fs.writeFileSync(nbFile, `${JSON.stringify(nb, null, 1)}\n`);
+
+    const r = linkDocs('--check', '--root', tmp);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain(`stale (1):\n  lib/nn/dense.ts: dense: ${planted.trim()}`);
+    expect(r.stderr).toMatch(/missing \(1\):\n {2}05-cifar10-cnn\.ipynb cell \d+ \(3\. Training\): Library: `lib\/models\/cnn\.ts`/);
+
+    expect(linkDocs('--root', tmp).status).toBe(0);
+    expect(fs.readFileSync(dense, 'utf8')).not.toContain(planted);
+    expect(fs.readFileSync(dense, 'utf8')).toContain(' * @see [Notebook 04 §1 A dense layer: `Z = XW + b`](../../notebooks/04-mlp-maths.ipynb#1.-A-dense-layer:-Z-=-XW-+-b)');
+    const fixed = JSON.parse(fs.readFileSync(nbFile, 'utf8')).cells.find((c: { source: string[] }) => c.source[0]?.startsWith('## 3. Training'));
+    expect(fixed.source.join('')).toBe(before);
+    const again = linkDocs('--check', '--root', tmp);
+    expect(again.stderr).toBe('');
+    expect(again.status).toBe(0);
+    fs.rmSync(tmp, { recursive: true, force: true });
   });
 });
 

@@ -79,6 +79,25 @@ describe.skipIf(!haveSubset)('the packed library, installed in a fresh project',
     }
   });
 
+  it('exports a curated API: no test or kernel hook from the package root, and no deep import', () => {
+    const script = `const dl = require('dl-course');
+const hooks = ['stockKernel', 'unregisterFastConvGradients', 'registerFastConvGradients', 'isFastConvGradientRegistered', 'KernelScope', 'heapF32',
+  'stockWasmKernel', 'unregisterFastWasmTrainingKernels', 'registerFastWasmTrainingKernels', 'useSingleThreadedWasm', 'useThreadedWasm', 'resolveWasmThreads',
+  'num', 'escapeHtml', 'liveOutput', 'checkTensor', 'checkExamples', 'gatherExamples', 'runTrainingLoop', 'createProgressReporter',
+  'trainingPipelineChart', 'trainingStepGraphChart', 'showImages', 'showFlowchart', 'flowchartImgHtml', 'usesOneHotLabels'];
+let deep = 'importable';
+try { require('dl-course/dist/lib/backend/kernels/conv2d_grad'); } catch (e) { deep = e.code; }
+console.log(JSON.stringify({ leaked: hooks.filter((h) => h in dl), deep, count: Object.keys(dl).length, has: ['trainClassifier', 'trainMlp', 'LabeledExamples' in dl, 'CHAPTER05_CONFIG'].filter((k) => typeof k === 'string' && k in dl) }));`;
+    const r = spawnSync(process.execPath, ['-e', script], { cwd: project, encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout.trim().split('\n').pop()!);
+    expect(out.leaked).toEqual([]);
+    expect(out.deep).toBe('ERR_PACKAGE_PATH_NOT_EXPORTED');
+    expect(out.has).toEqual(['trainClassifier', 'trainMlp', 'CHAPTER05_CONFIG']);
+    const index = fs.readFileSync(path.join(ROOT, 'lib', 'index.ts'), 'utf8');
+    expect(index).not.toMatch(/export \*/);
+  });
+
   it('has no side effects on import: no backend is chosen until initBackend', () => {
     const r = spawnSync(process.execPath, ['-e', "require('dl-course'); const tf = require('@tensorflow/tfjs'); console.log(String(tf.engine().backendName ?? 'none'), Object.keys(tf.engine().registry).length)"], { cwd: project, encoding: 'utf8' });
     expect(r.status, r.stderr).toBe(0);
