@@ -11,7 +11,7 @@
  */
 
 // ---- Errors every function throws (README: "Errors and what they mean") ----
-export { ArgumentError, DataFormatError, DownloadError, NonFiniteLossError } from './core/errors';
+export { ArgumentError, DataFormatError, DownloadError, NonFiniteLossError, StorageError } from './core/errors';
 
 // ---- Chapter 00, getting started: backend, notebook display, quick mode ----
 export { BACKEND_CHOICES, BACKEND_ENV_VAR, WASM_THREADS_ENV_VAR, backendReport, formatBackendReport, initBackend } from './backend/backend';
@@ -108,5 +108,6 @@ export type { CnnConfig, CompileOptions, LayerRow } from './models/cnn';
 export { evaluateClassifier, inputImageShape, makeBatch, nonFiniteWeight, trainClassifier } from './train/classifier';
 export type { Evaluation, ImageMinibatch, TrainOptions, TrainResult } from './train/classifier';
 export { loadModel, saveModel } from './models/io';
+export { guardImageInput } from './models/input_guard';
 export { imageGrid, sampleIndices } from './plot/images';
 export type { ImageGridOptions } from './plot/images';

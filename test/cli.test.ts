@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -59,6 +59,67 @@ describe('npm run cifar10 (the main job)', () => {
     const { epochs, trainSize, testSize, batchSize, learningRate } = CHAPTER05_CONFIG.quick;
     expect(summary).toMatchObject({ epochs, trainSize, testSize, batchSize, learningRate, quick: true });
     expect([epochs, trainSize, testSize]).toEqual([1, 1000, 500]);
+  });
+});
+
+describe.skipIf(!fs.existsSync(SUBSET))('stopping and failing leave nothing behind', () => {
+  const args = (out: string) => ['--data', SUBSET, '--train-size', '2000', '--test-size', '100', '--epochs', '5', '--out', out];
+  it('Ctrl-C during training stops at the next minibatch, exits 130 and writes nothing', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dlc-cli-int-'));
+    const out = path.join(dir, 'deep', 'run');
+    const child = spawn(process.execPath, [CLI, ...args(out)], { cwd: ROOT, env: { ...process.env, COURSE_QUICK: '' } });
+    let stderr = '';
+    child.stderr.on('data', (d) => {
+      stderr += d;
+      if (/epoch 1\/5 \|/.test(stderr)) child.kill('SIGINT');
+    });
+    const code = await new Promise((resolve) => child.on('exit', resolve));
+    expect(code).toBe(130);
+    expect(stderr).toMatch(/trainClassifier: training interrupted after epoch 1, step \d+ of epoch 2/);
+    expect(stderr).toContain(`Nothing was written to ${out}`);
+    expect(fs.readdirSync(dir)).toEqual([]); // no --out folder, no staging folder
+  });
+  it('in a terminal, Ctrl-C shows the cursor again that the progress bar hid and ends the line', async () => {
+    const haveScript = spawnSync('script', ['--version'], { encoding: 'utf8' }).status === 0;
+    expect(haveScript, "util-linux's script(1), which gives the child a terminal").toBe(true);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dlc-cli-tty-'));
+    const command = [process.execPath, CLI, ...args(path.join(dir, 'run'))].map((a) => `'${a}'`).join(' ');
+    const child = spawn('script', ['-qfec', command, '/dev/null'], { cwd: ROOT, env: { ...process.env, COURSE_QUICK: '' } });
+    let output = '';
+    child.stdout.on('data', (d) => {
+      output += d;
+      if (/epoch 1\/5 \|/.test(output) && !child.killed) spawnSync('pkill', ['-INT', '-f', `${CLI} --data`]);
+    });
+    const code = await new Promise((resolve) => child.on('exit', resolve));
+    expect(code).toBe(130);
+    const hide = output.lastIndexOf('\x1b[?25l');
+    expect(hide).toBeGreaterThan(-1); // the bar hid the cursor…
+    expect(output.lastIndexOf('\x1b[?25h')).toBeGreaterThan(hide); // …and it is shown again
+    expect(output).toMatch(/training interrupted after epoch 1/);
+    expect(fs.readdirSync(dir)).toEqual([]);
+  });
+  it('a run that fails leaves no --out folder behind', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dlc-cli-fail-'));
+    const r = run(['--data', path.join(dir, 'missing.tar.gz'), '--out', path.join(dir, 'run')]);
+    expect(r.status).toBe(2);
+    expect(fs.readdirSync(dir)).toEqual([]);
+  });
+  it('npm run cifar10 from a subfolder resolves --data and --out against that subfolder (INIT_CWD)', () => {
+    const sub = fs.mkdtempSync(path.join(ROOT, 'runs', 'subfolder-'));
+    try {
+      fs.copyFileSync(SUBSET, path.join(sub, 'local.tar.gz'));
+      const r = spawnSync('npm', ['run', '--silent', 'cifar10', '--', '--data', 'local.tar.gz', '--train-size', '64', '--test-size', '32', '--epochs', '1', '--out', 'myrun', '--json'], {
+        cwd: sub,
+        encoding: 'utf8',
+        env: { ...process.env, COURSE_QUICK: '' },
+        timeout: 300_000,
+      });
+      expect(r.status, r.stderr).toBe(0);
+      expect(fs.readdirSync(path.join(sub, 'myrun')).sort()).toEqual(['model', 'report.html', 'report.json']);
+      expect(JSON.parse(r.stdout.trim().split('\n').pop()!).data).toBe(path.join(sub, 'local.tar.gz'));
+    } finally {
+      fs.rmSync(sub, { recursive: true, force: true });
+    }
   });
 });
 

@@ -11,7 +11,7 @@ import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend, formatBackendReport } from '../backend/backend';
 import { loadCifar10 } from '../data/cifar10';
-import { ArgumentError } from '../core/errors';
+import { ArgumentError, StorageError } from '../core/errors';
 import { buildCifar10Cnn, compileClassifier } from '../models/cnn';
 import { saveModel } from '../models/io';
 import { confusionMatrixFigure, confusionMatrixTable, historyFigure } from '../plot/charts';
@@ -58,6 +58,53 @@ function intOption(name: string, value: string | undefined, min: number): number
   return n;
 }
 
+/** The staging folder being written, removed if the run is interrupted. */
+let pendingStage: string | undefined;
+
+// Ctrl-C outside the training loop (which stops at the next minibatch and
+// returns; see lib/train/loop.ts): restore the terminal, leave nothing
+// half-written, exit with 130 as shells do for SIGINT.
+process.on('SIGINT', () => {
+  if (pendingStage) fs.rmSync(pendingStage, { recursive: true, force: true });
+  if (process.stderr.isTTY) process.stderr.write('\x1b[?25h'); // show the cursor a progress bar hid
+  process.stderr.write('\ninterrupted\n');
+  process.exit(130);
+});
+
+/** The path itself if it exists, else its nearest existing ancestor. */
+function nearestExisting(p: string): string {
+  let dir = p;
+  while (!fs.existsSync(dir) && path.dirname(dir) !== dir) dir = path.dirname(dir);
+  return dir;
+}
+
+/** --out must be a folder we can write, or creatable inside one. */
+function checkOutDir(outDir: string): void {
+  const existing = nearestExisting(outDir);
+  if (!fs.statSync(existing).isDirectory()) {
+    throw new ArgumentError(`cifar10: --out ${outDir}: ${existing === outDir ? 'it exists and is not a folder' : `${existing} is a file, not a folder`}`);
+  }
+  try {
+    fs.accessSync(existing, fs.constants.W_OK);
+  } catch {
+    throw new StorageError(`cifar10: --out ${outDir}: cannot write in ${existing} (permission denied); choose another folder with --out`);
+  }
+}
+
+/** Moves the outputs in `stage` (a folder beside or inside `outDir`) into `outDir`, replacing what was there. */
+function publish(stage: string, outDir: string): void {
+  if (!fs.existsSync(outDir)) {
+    fs.mkdirSync(path.dirname(outDir), { recursive: true });
+    fs.renameSync(stage, outDir); // one step: the folder appears complete
+    fs.chmodSync(outDir, 0o777 & ~process.umask()); // mkdtemp made it private
+    return;
+  }
+  for (const name of fs.readdirSync(stage)) {
+    fs.rmSync(path.join(outDir, name), { recursive: true, force: true });
+    fs.renameSync(path.join(stage, name), path.join(outDir, name));
+  }
+}
+
 async function main(argv: string[]): Promise<number> {
   const { values } = parseArgs({
     args: argv,
@@ -100,14 +147,12 @@ async function main(argv: string[]): Promise<number> {
   if (backendName !== undefined && !['tensorflow', 'wasm', 'cpu'].includes(backendName)) {
     throw new ArgumentError(`cifar10: --backend must be one of tensorflow, wasm, cpu, got "${backendName}"`);
   }
-  const outDir = path.resolve(values.out ?? path.join('runs', 'cifar10'));
-
-  // Check the output folder before the long work, not after it.
-  if (fs.existsSync(outDir) && !fs.statSync(outDir).isDirectory()) {
-    throw new ArgumentError(`cifar10: --out ${outDir} exists and is not a folder`);
-  }
-  fs.mkdirSync(outDir, { recursive: true });
-  fs.accessSync(outDir, fs.constants.W_OK);
+  // Relative paths are relative to where the user stands: `npm run` starts
+  // scripts in the package root and says where it was called from in INIT_CWD.
+  const base = process.env.npm_lifecycle_event && process.env.INIT_CWD ? process.env.INIT_CWD : process.cwd();
+  const resolve = (p: string | undefined) => (p === undefined ? undefined : path.resolve(base, p));
+  const outDir = resolve(values.out ?? path.join('runs', 'cifar10'))!;
+  checkOutDir(outDir); // before the long work, not after it; nothing is created until the results exist
 
   let report: Awaited<ReturnType<typeof initBackend>>;
   try {
@@ -122,7 +167,7 @@ async function main(argv: string[]): Promise<number> {
 
   let data: Awaited<ReturnType<typeof loadCifar10>>;
   try {
-    data = await loadCifar10({ source: values.data, cacheDir: values['cache-dir'], trainSize, testSize });
+    data = await loadCifar10({ source: resolve(values.data), cacheDir: resolve(values['cache-dir']), trainSize, testSize });
   } catch (err) {
     const e = err as Error;
     if (e.name === 'DownloadError') e.message += '\nNo network? Give a local copy of the archive with --data PATH or DL_COURSE_CIFAR10=PATH.';
@@ -135,10 +180,18 @@ async function main(argv: string[]): Promise<number> {
   const model = compileClassifier(buildCifar10Cnn({ seed }), { learningRate });
   console.error(`model: ${model.countParams().toLocaleString('en-US')} parameters; training ${epochs} epoch${epochs === 1 ? '' : 's'}, minibatch ${batchSize}, Adam lr ${learningRate}`);
   const result = await trainClassifier(model, train, { epochs, batchSize, seed, validation: test });
-  const ev = evaluateClassifier(model, test);
+  if (result.stopped !== undefined) {
+    console.error(`Nothing was written to ${outDir}.`); // the reporter printed where training stopped
+    return 130; // the shell's code for a run ended by Ctrl-C (128 + SIGINT)
+  }
+  const ev = await evaluateClassifier(model, test);
   console.error(`test accuracy ${ev.accuracy.toFixed(4)}, test loss ${ev.loss.toFixed(4)}; training ${result.trainSeconds.toFixed(1)} s, ${Math.round(result.imagesPerSecond)} images/s`);
 
-  const modelDir = await saveModel(model, path.join(outDir, 'model'));
+  // Every output goes into a staging folder first, then moves into --out: a
+  // run that fails or is stopped leaves no half-written report or model.
+  const stage = fs.mkdtempSync(path.join(nearestExisting(outDir), '.cifar10-partial-'));
+  pendingStage = stage;
+  const modelDir = path.join(outDir, 'model');
   const summary = {
     backend: report.backend,
     epochs,
@@ -154,21 +207,28 @@ async function main(argv: string[]): Promise<number> {
     confusionMatrix: ev.confusion,
     classNames: data.classNames,
     data: data.source,
-    model: modelDir,
+    model: path.join(outDir, 'model'),
     report: path.join(outDir, 'report.html'),
     tfjsVersion: tf.version.tfjs,
     quick,
   };
-  fs.writeFileSync(path.join(outDir, 'report.json'), JSON.stringify(summary, null, 2) + '\n');
-  writeHtmlReport(path.join(outDir, 'report.html'), `CIFAR-10 CNN: test accuracy ${(ev.accuracy * 100).toFixed(1)}%`, [
-    {
-      heading: 'Run',
-      html: `<p>${train.n} training / ${test.n} test images, ${epochs} epoch${epochs === 1 ? "" : "s"}, minibatch ${batchSize}, Adam learning rate ${learningRate}, backend <code>${report.backend}</code>, ${Math.round(result.imagesPerSecond)} training images/s (${result.trainSeconds.toFixed(1)} s).</p>`,
-    },
-    { heading: 'Loss and accuracy per epoch', html: figureHtml(historyFigure(result.history)) },
-    { heading: 'Confusion matrix (test set)', html: figureHtml(confusionMatrixFigure(ev.confusion, data.classNames), { height: 520 }) + confusionMatrixTable(ev.confusion, data.classNames) },
-    { heading: 'Some mistakes (predicted / true)', html: imageGrid(test, { predictions: ev.predictions, classNames: data.classNames, onlyMistakes: true, maxImages: 30 }).html },
-  ]);
+  try {
+    await saveModel(model, path.join(stage, 'model'));
+    fs.writeFileSync(path.join(stage, 'report.json'), JSON.stringify(summary, null, 2) + '\n');
+    writeHtmlReport(path.join(stage, 'report.html'), `CIFAR-10 CNN: test accuracy ${(ev.accuracy * 100).toFixed(1)}%`, [
+      {
+        heading: 'Run',
+        html: `<p>${train.n} training / ${test.n} test images, ${epochs} epoch${epochs === 1 ? "" : "s"}, minibatch ${batchSize}, Adam learning rate ${learningRate}, backend <code>${report.backend}</code>, ${Math.round(result.imagesPerSecond)} training images/s (${result.trainSeconds.toFixed(1)} s).</p>`,
+      },
+      { heading: 'Loss and accuracy per epoch', html: figureHtml(historyFigure(result.history)) },
+      { heading: 'Confusion matrix (test set)', html: figureHtml(confusionMatrixFigure(ev.confusion, data.classNames), { height: 520 }) + confusionMatrixTable(ev.confusion, data.classNames) },
+      { heading: 'Some mistakes (predicted / true)', html: imageGrid(test, { predictions: ev.predictions, classNames: data.classNames, onlyMistakes: true, maxImages: 30 }).html },
+    ]);
+    publish(stage, outDir);
+  } finally {
+    fs.rmSync(stage, { recursive: true, force: true });
+    pendingStage = undefined;
+  }
   console.error(`saved model to ${modelDir}, report to ${summary.report}`);
   if (values.json) {
     const { history, confusionMatrix, classNames, ...rest } = summary;
@@ -184,7 +244,7 @@ main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (err: unknown) => {
     const e = err as Error;
-    const known = ['ArgumentError', 'DataFormatError', 'DownloadError', 'NonFiniteLossError'].includes(e?.name) || (e as NodeJS.ErrnoException)?.code?.startsWith?.('ERR_PARSE_ARGS');
+    const known = ['ArgumentError', 'DataFormatError', 'DownloadError', 'NonFiniteLossError', 'StorageError'].includes(e?.name) || (e as NodeJS.ErrnoException)?.code?.startsWith?.('ERR_PARSE_ARGS');
     console.error(known ? `error: ${e.message}\n\nRun with --help for the options.` : e?.stack ?? String(err));
     process.exit(known ? 2 : 1);
   },

@@ -37,6 +37,20 @@ export class DownloadError extends Error {
   override name = 'DownloadError';
 }
 
+/**
+ * A folder or file the library needs on this machine cannot be used: the cache
+ * folder is read-only, not a folder, not permitted, or the disk is full. The
+ * message names the path, why it cannot be used, and the fixes.
+ * @example
+ * ```ts
+ * new StorageError('cache folder /x is read-only').name; // 'StorageError'
+ * ```
+ */
+export class StorageError extends Error {
+  /** Always `'StorageError'`, so `err.name` tells the kind after serialisation too. */
+  override name = 'StorageError';
+}
+
 /** Training stopped: the loss became NaN or infinite. 
  * @example
  * ```ts

@@ -6,6 +6,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { ArgumentError, checkInteger, checkPositive, describe } from '../core/errors';
 import type { LabelFormat } from '../nn/metrics';
+import { guardImageInput } from './input_guard';
 
 /** Hyperparameters of {@link buildCifar10Cnn}. */
 export interface CnnConfig {
@@ -63,7 +64,7 @@ export function buildCifar10Cnn(config: CnnConfig = {}): tf.LayersModel {
   model.add(tf.layers.flatten({ name: 'flatten' })); // [batch, 2304]
   model.add(tf.layers.dense({ units: 64, activation: 'relu', kernelInitializer: init(3), name: 'dense1' })); // [batch, 64]
   model.add(tf.layers.dense({ units: numClasses, activation: 'softmax', kernelInitializer: init(4), name: 'probabilities' })); // [batch, numClasses]
-  return model;
+  return guardImageInput(model); // a clear error for channels-first images
 }
 
 /** Options of {@link compileClassifier}. */
@@ -121,11 +122,18 @@ export function compileClassifier(model: tf.LayersModel, options: CompileOptions
   // sparseCategoricalCrossentropy, which takes probabilities. A model that
   // outputs logits therefore trains on one-hot targets: its loss is
   // categoricalCrossentropyFromLogits, which modelLabelFormat reads.
+  // Recompiling replaces the optimizer: free the one this function made before.
+  const owned = model as unknown as { optimizer_?: tf.Optimizer; isOptimizerOwned?: boolean };
+  if (owned.isOptimizerOwned && owned.optimizer_) owned.optimizer_.dispose();
   model.compile({
     optimizer: tf.train.adam(learningRate),
     loss: fromLogits ? categoricalCrossentropyFromLogits : 'sparseCategoricalCrossentropy',
     metrics: [fromLogits ? oneHotAccuracy : sparseAccuracy],
   });
+  // TF.js frees an optimizer with its model only when it created it from a
+  // name; this one is ours, so `model.dispose()` must free its moments too
+  // (otherwise each rerun of a notebook cell leaks Adam's 2 tensors per weight).
+  owned.isOptimizerOwned = true;
   return model;
 }
 

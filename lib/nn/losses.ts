@@ -49,31 +49,45 @@ export function looksLikeProbabilities(outputs: tf.Tensor2D, tolerance = 1e-3): 
   });
 }
 
+/** Whether every value is exactly 0 or 1 (rows that are one-hot: as plausible for logits as for probabilities). */
+function allOneHot(outputs: tf.Tensor2D): boolean {
+  return tf.tidy(() => tf.logicalOr(tf.equal(outputs, 0), tf.equal(outputs, 1)).all().dataSync()[0] === 1);
+}
+
 /** Options of {@link sparseCategoricalCrossentropy} and {@link categoricalCrossentropy}. */
 export interface CrossEntropyOptions {
   /** `outputs` are logits (unnormalised scores), not probabilities. @default false */
   fromLogits?: boolean;
   /**
    * What to do when `fromLogits` is true but the outputs look like
-   * probabilities (softmax applied twice): 'warn' (console.warn), 'throw', or
-   * 'ignore'. @default 'warn'
+   * probabilities (every row in [0, 1], summing to 1, not merely one-hot:
+   * softmax would be applied twice): 'warn' (console.warn) or 'ignore'. The
+   * values are only evidence (genuine logits can sum to 1), so this check
+   * never refuses a call; refusing needs certainty, which only the model can
+   * give: `compileClassifier` refuses `fromLogits` when the model's last layer
+   * is a softmax. @default 'warn'
    */
-  onSoftmaxAsLogits?: 'warn' | 'throw' | 'ignore';
+  onSoftmaxAsLogits?: 'warn' | 'ignore';
 }
 
-/** Checks options and warns/throws when softmax outputs are passed as logits. */
+/** Checks options and warns when the outputs passed as logits look like softmax probabilities. */
 function checkSoftmaxAsLogits(fn: string, outputs: tf.Tensor2D, options: CrossEntropyOptions): boolean {
   if (options === null || typeof options !== 'object') throw new ArgumentError(`${fn}: options must be an object, got ${describe(options)}`);
   const fromLogits = options.fromLogits ?? false;
   if (typeof fromLogits !== 'boolean') throw new ArgumentError(`${fn}: options.fromLogits must be a boolean, got ${describe(fromLogits)}`);
   const policy = options.onSoftmaxAsLogits ?? 'warn';
-  if (!['warn', 'throw', 'ignore'].includes(policy)) throw new ArgumentError(`${fn}: options.onSoftmaxAsLogits must be 'warn', 'throw' or 'ignore', got ${describe(policy)}`);
-  if (fromLogits && policy !== 'ignore' && looksLikeProbabilities(outputs)) {
-    const msg =
-      `${fn}: fromLogits is true but every row of outputs is in [0, 1] and sums to 1: these look like softmax probabilities. ` +
-      `Treating them as logits applies softmax twice and training stalls (the loss stays near ln(numClasses)). Pass fromLogits: false.`;
-    if (policy === 'throw') throw new ArgumentError(msg);
-    console.warn(msg);
+  if (policy !== 'warn' && policy !== 'ignore') {
+    throw new ArgumentError(
+      `${fn}: options.onSoftmaxAsLogits must be 'warn' or 'ignore', got ${describe(policy)}` +
+        (policy === ('throw' as unknown) ? ` ('throw' was removed: values that look like probabilities can be genuine logits; compileClassifier refuses fromLogits after a softmax layer, where it is certain)` : ''),
+    );
+  }
+  if (fromLogits && policy === 'warn' && looksLikeProbabilities(outputs) && !allOneHot(outputs)) {
+    console.warn(
+      `${fn}: fromLogits is true but every row of yPred is in [0, 1] and sums to 1: these look like softmax probabilities. ` +
+        `If they are, treating them as logits applies softmax twice and training stalls (the loss stays near ln(numClasses)): pass fromLogits: false. ` +
+        `If they really are logits, pass onSoftmaxAsLogits: 'ignore'.`,
+    );
   }
   return fromLogits;
 }

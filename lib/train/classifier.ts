@@ -177,7 +177,7 @@ export interface Evaluation {
  * const model = tf.sequential({ layers: [tf.layers.flatten({ inputShape: [1, 1, 1] }), tf.layers.dense({ units: 2, activation: 'softmax' })] });
  * model.layers[1].setWeights([tf.zeros([1, 2]), tf.tensor1d([1, 0])]);
  * const data = { n: 4, pixels: new Uint8Array(4), labels: new Int32Array([0, 0, 1, 0]) };
- * const ev = evaluateClassifier(model, data);
+ * const ev = await evaluateClassifier(model, data);
  * ev.accuracy; // 0.75 (three of four labels are 0)
  * Array.from(ev.predictions); // [0, 0, 0, 0]
  * ev.confusion; // [[3, 0], [1, 0]]
@@ -187,7 +187,7 @@ export interface Evaluation {
  * @see [Notebook 05 §4 Evaluation](../../notebooks/05-cifar10-cnn.ipynb#4.-Evaluation)
  * @see [Notebook 05 §5 Save and load](../../notebooks/05-cifar10-cnn.ipynb#5.-Save-and-load)
  */
-export function evaluateClassifier(model: tf.LayersModel, data: LabeledExamples, batchSize = 256): Evaluation {
+export async function evaluateClassifier(model: tf.LayersModel, data: LabeledExamples, batchSize = 256): Promise<Evaluation> {
   const fn = 'evaluateClassifier';
   const hwc = inputImageShape(model);
   checkImages(fn, 'data', data, hwc);
@@ -198,7 +198,12 @@ export function evaluateClassifier(model: tf.LayersModel, data: LabeledExamples,
   const logits = outputActivation(model) !== 'softmax';
   const probabilities = new Float32Array(data.n * numClasses);
   const identity = Int32Array.from({ length: data.n }, (_, i) => i);
+  let lastYield = performance.now();
   for (let start = 0; start < data.n; start += batchSize) {
+    if (performance.now() - lastYield > 100) {
+      await new Promise((resolve) => setImmediate(resolve)); // let an interrupt or a display message through
+      lastYield = performance.now();
+    }
     const end = Math.min(start + batchSize, data.n);
     const { X, y } = makeBatch(data, hwc, identity, start, end);
     const p = tf.tidy(() => {
@@ -299,7 +304,7 @@ export async function trainClassifier(model: tf.LayersModel, train: LabeledExamp
       }
     },
     nonFiniteParameter: () => nonFiniteWeight(model),
-    validate: () => (validation && validation.n > 0 ? evaluateClassifier(model, validation) : undefined),
+    validate: async () => (validation && validation.n > 0 ? evaluateClassifier(model, validation) : undefined),
   });
   const out: TrainResult = { history: result.history, trainSeconds: result.trainSeconds, imagesPerSecond: result.examplesPerSecond };
   if (result.stopped !== undefined) out.stopped = result.stopped;

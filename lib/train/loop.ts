@@ -46,6 +46,8 @@ export interface TrainingLoopSpec {
   signal?: AbortSignal;
   /** Called after each epoch with its record. */
   onEpochEnd?: (record: EpochRecord) => void;
+  /** Stop at the next minibatch on SIGINT (Ctrl-C, Jupyter's interrupt button). @default true */
+  interruptOnSigint?: boolean;
   /** Before the steps of `epoch` (1-based), e.g. to shuffle. */
   beginEpoch(epoch: number): void;
   /**
@@ -57,7 +59,7 @@ export interface TrainingLoopSpec {
   /** Name of a parameter holding NaN or ±Infinity, or undefined; checked after each epoch. */
   nonFiniteParameter(): string | undefined;
   /** Loss and accuracy on the validation examples, or undefined when there are none. */
-  validate(): ValidationResult | undefined;
+  validate(): Promise<ValidationResult | undefined> | ValidationResult | undefined;
 }
 
 /** What {@link runTrainingLoop} returns. */
@@ -68,8 +70,37 @@ export interface TrainingLoopResult {
   trainSeconds: number;
   /** Examples per second over the optimizer steps. */
   examplesPerSecond: number;
-  /** Set when the `signal` stopped training: where and why, e.g. 'training stopped during epoch 2 at minibatch 5 of 30: aborted'. */
+  /**
+   * Set when training stopped early (the `signal`, or SIGINT): where and why, e.g.
+   * 'trainClassifier: training interrupted after epoch 2, step 5 of epoch 3 (5 of 30 minibatches done); …'.
+   */
   stopped?: string;
+}
+
+/**
+ * Stops the loop on SIGINT (Ctrl-C in a terminal, the interrupt button of
+ * Jupyter, which sends SIGINT to the kernel): while training, the process's
+ * other SIGINT listeners (tslab's, which would end the cell while training
+ * goes on in the background) are set aside; the first SIGINT asks the loop to
+ * stop at the next minibatch and puts them back, so a second SIGINT does what
+ * it did before (ends the cell, or the process when nothing listens).
+ */
+function interruptOnSigint(onInterrupt: () => void): () => void {
+  const previous = process.listeners('SIGINT');
+  let active = true;
+  const restore = () => {
+    if (!active) return;
+    active = false;
+    process.removeListener('SIGINT', handler);
+    for (const l of previous) if (!process.listeners('SIGINT').includes(l)) process.on('SIGINT', l);
+  };
+  const handler = () => {
+    onInterrupt();
+    restore();
+  };
+  for (const l of previous) process.removeListener('SIGINT', l);
+  process.on('SIGINT', handler);
+  return restore;
 }
 
 /** Yield to the event loop at least this often (ms), so interrupts, aborts and display messages are handled. */
@@ -106,6 +137,8 @@ export async function runTrainingLoop(spec: TrainingLoopSpec): Promise<TrainingL
   let lastYield = performance.now();
   let stopped: string | undefined;
   let ended = false;
+  let interrupted = false;
+  const restoreSigint = spec.interruptOnSigint === false ? () => undefined : interruptOnSigint(() => (interrupted = true));
   try {
     for (let epoch = 1; epoch <= epochs && stopped === undefined; epoch++) {
       spec.beginEpoch(epoch);
@@ -122,8 +155,11 @@ export async function runTrainingLoop(spec: TrainingLoopSpec): Promise<TrainingL
           await yieldToEventLoop();
           lastYield = performance.now();
         }
-        if (spec.signal?.aborted) {
-          stopped = `${fn}: training stopped during epoch ${epoch} at minibatch ${b + 1} of ${steps} (${abortReason(spec.signal)}); the history holds the ${history.length} completed epoch${history.length === 1 ? '' : 's'}`;
+        if (spec.signal?.aborted || interrupted) {
+          const why = interrupted ? 'interrupted' : `stopped (${abortReason(spec.signal!)})`;
+          stopped =
+            `${fn}: training ${why} after epoch ${epoch - 1}, step ${b} of epoch ${epoch} (${b} of ${steps} minibatches done); ` +
+            `the history holds the ${history.length} completed epoch${history.length === 1 ? '' : 's'}, the model keeps its weights`;
           break;
         }
         const { loss, accuracy, size } = await spec.step(epoch, b);
@@ -155,7 +191,7 @@ export async function runTrainingLoop(spec: TrainingLoopSpec): Promise<TrainingL
         );
       }
       const record: EpochRecord = { epoch, loss: epochMean(losses, sizes), accuracy: epochMean(accuracies, sizes) };
-      const val = spec.validate();
+      const val = await spec.validate();
       if (val !== undefined) {
         record.valLoss = val.loss;
         record.valAccuracy = val.accuracy;
@@ -168,6 +204,7 @@ export async function runTrainingLoop(spec: TrainingLoopSpec): Promise<TrainingL
     }
     ended = true;
   } finally {
+    restoreSigint();
     reporter.stop(ended ? stopped : undefined);
   }
   const result: TrainingLoopResult = { history, trainSeconds, examplesPerSecond: trainSeconds > 0 ? seenTotal / trainSeconds : 0 };

@@ -1,6 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ArgumentError, buildCifar10Cnn, compileClassifier, layerSummary, modelLabelFormat, outputActivation } from '../../lib';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { ArgumentError, buildCifar10Cnn, compileClassifier, layerSummary, loadModel, modelLabelFormat, outputActivation, saveModel } from '../../lib';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -67,6 +70,20 @@ describe('compileClassifier', () => {
     own.compile({ optimizer: 'adam', loss: (a: tf.Tensor, b: tf.Tensor) => tf.losses.meanSquaredError(a, b) });
     expect(() => modelLabelFormat(own)).toThrow(/cannot tell the target format from the model's loss .*pass options.targets/);
     expect(() => modelLabelFormat(buildCifar10Cnn())).toThrow(/not compiled/);
+  });
+  it('names NHWC and the transpose when channels-first images reach the model (built or loaded)', async () => {
+    const model = compileClassifier(buildCifar10Cnn({ seed: 0 }));
+    const nchw = tf.zeros([2, 3, 32, 32]);
+    const message = /cifar10_cnn\.(predict|evaluate|fit|trainOnBatch): x is \[2, 3, 32, 32\], which looks channels-first \(NCHW.*NHWC.*tf\.transpose\(x, \[0, 2, 3, 1\]\)/;
+    expect(() => model.predict(nchw)).toThrow(message);
+    expect(() => model.evaluate(nchw, tf.zeros([2]))).toThrow(message);
+    await expect(model.trainOnBatch(nchw, tf.zeros([2]))).rejects.toThrow(message);
+    await expect(model.fit(nchw, tf.zeros([2]), { epochs: 1 })).rejects.toThrow(message);
+    expect(() => model.predict(tf.zeros([32, 32, 3]))).toThrow(/for one image use expandDims\(0\)/);
+    expect((model.predict(tf.zeros([2, 32, 32, 3])) as tf.Tensor).shape).toEqual([2, 10]); // NHWC passes
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dlc-guard-'));
+    const loaded = await loadModel(await saveModel(model, path.join(dir, 'm')));
+    expect(() => loaded.predict(nchw)).toThrow(message);
   });
   it('rejects a learning rate that is not a positive number', () => {
     expect(() => compileClassifier(buildCifar10Cnn(), { learningRate: 0 })).toThrow(/options.learningRate must be a finite number > 0, got number 0/);

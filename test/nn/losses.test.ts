@@ -45,8 +45,21 @@ describe('sparseCategoricalCrossentropy', () => {
     expect(warn).toHaveBeenCalledTimes(1);
     expect(String(warn.mock.calls[0][0])).toMatch(/look like softmax probabilities/);
   });
-  it('throws instead of warning with onSoftmaxAsLogits: throw', () => {
-    expect(() => sparseCategoricalCrossentropy(tf.tensor1d([0], 'int32'), tf.tensor2d([[0.7, 0.3]]), { fromLogits: true, onSoftmaxAsLogits: 'throw' })).toThrow(ArgumentError);
+  it("never refuses a correct call on evidence: 'throw' is gone, genuine logits that look like probabilities only warn", () => {
+    expect(() => sparseCategoricalCrossentropy(tf.tensor1d([0], 'int32'), tf.tensor2d([[0.7, 0.3]]), { fromLogits: true, onSoftmaxAsLogits: 'throw' as never })).toThrow(
+      /options.onSoftmaxAsLogits must be 'warn' or 'ignore', got string "throw" \('throw' was removed/,
+    );
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    // Genuine logits [0.5, 0.5] (rows sum to 1): the loss is computed, with a warning that says how to silence it.
+    const loss = sparseCategoricalCrossentropy(tf.tensor1d([0], 'int32'), tf.tensor2d([[0.5, 0.5]]), { fromLogits: true }).dataSync()[0];
+    expect(loss).toBeCloseTo(Math.LN2, 6);
+    expect(String(warn.mock.calls[0][0])).toMatch(/If they really are logits, pass onSoftmaxAsLogits: 'ignore'/);
+    // Genuine logits whose rows happen to be one-hot: no warning at all.
+    warn.mockClear();
+    const oneHotLogits = sparseCategoricalCrossentropy(tf.tensor1d([0, 1], 'int32'), tf.tensor2d([[1, 0], [0, 1]]), { fromLogits: true }).dataSync()[0];
+    expect(oneHotLogits).toBeCloseTo(Math.log(1 + Math.exp(-1)), 5); // −log softmax([1, 0])[0]
+    expect(warn).not.toHaveBeenCalled();
+    warn.mockRestore();
   });
   it('rejects labels whose length differs from the outputs rows', () => {
     expect(() => sparseCategoricalCrossentropy(tf.tensor1d([0, 1], 'int32'), tf.tensor2d([[0.7, 0.3]]))).toThrow(/yTrue must be \[batch\] class indices with batch = 1/);
@@ -114,12 +127,11 @@ describe('categoricalCrossentropy', () => {
     expect(v).toBeCloseTo(-Math.log(1e-7), 3);
     expect(value(categoricalCrossentropy(tf.tensor2d([[1, 0]]), tf.tensor2d([[1, 0]])))).toBeCloseTo(-Math.log(1 - 1e-7), 6);
   });
-  it('warns when softmax outputs are passed as logits, and throws on request', () => {
+  it('warns when softmax outputs are passed as logits', () => {
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
     categoricalCrossentropy(oneHot, tf.softmax(logits) as tf.Tensor2D, { fromLogits: true });
     expect(warn).toHaveBeenCalledTimes(1);
     expect(String(warn.mock.calls[0][0])).toMatch(/^categoricalCrossentropy: fromLogits is true but .* look like softmax probabilities/);
-    expect(() => categoricalCrossentropy(oneHot, tf.softmax(logits) as tf.Tensor2D, { fromLogits: true, onSoftmaxAsLogits: 'throw' })).toThrow(ArgumentError);
   });
   it('does not warn for real logits', () => {
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);

@@ -89,3 +89,21 @@ describe('scripts/run_notebook.py', () => {
     expect(fs.readFileSync(path.join(out, 'failing-cell.ipynb'), 'utf8')).toContain('first cell ran');
   });
 });
+
+describe("Jupyter's interrupt button during training (a real tslab kernel)", () => {
+  it.skipIf(!requireKernel && !hasJupyter())('stops training within a second; the cell ends with where it stopped, the kernel keeps the model and the history', () => {
+    const r = spawnSync('/usr/bin/python3', [path.join(ROOT, 'test', 'notebooks', 'interrupt_kernel.py')], {
+      cwd: ROOT,
+      env: { ...process.env, JUPYTER_PATH: path.join(ROOT, '.jupyter', 'share', 'jupyter') },
+      encoding: 'utf8',
+      timeout: 300_000,
+    });
+    expect(r.status, r.stderr).toBe(0);
+    const result = JSON.parse(r.stdout.trim().split('\n').pop()!) as { interrupted: boolean; seconds_to_end: number; status: string; output: string; after: string };
+    expect(result.interrupted).toBe(true);
+    expect(result.seconds_to_end).toBeLessThan(1.5);
+    expect(result.status).toBe('ok');
+    expect(result.output).toMatch(/trainClassifier: training interrupted after epoch 1, step \d+ of epoch 2/);
+    expect(JSON.parse(result.after)).toEqual({ epochs: 1, params: 167562, stopped: 'string' });
+  });
+});

@@ -59,7 +59,7 @@ describe('trainClassifier', () => {
     // mean of the 3 minibatch means (sizes 3, 3, 1) would differ.
     const model = compileClassifier(buildCifar10Cnn({ seed: 2 }), { learningRate: 1e-12 });
     const data = randomImages(7, 5);
-    const expected = evaluateClassifier(model, data).loss;
+    const expected = (await evaluateClassifier(model, data)).loss;
     const { history } = await trainClassifier(model, data, { epochs: 1, batchSize: 3, progress: 'none' });
     expect(history[0].loss).toBeCloseTo(expected, 4);
   });
@@ -142,7 +142,18 @@ describe('trainClassifier', () => {
       },
     });
     expect(result.history.map((r) => r.epoch)).toEqual([1, 2]);
-    expect(result.stopped).toMatch(/trainClassifier: training stopped during epoch 3 at minibatch 1 of 4 \(aborted\); the history holds the 2 completed epochs/);
+    expect(result.stopped).toMatch(/trainClassifier: training stopped \(aborted\) after epoch 2, step 0 of epoch 3 \(0 of 4 minibatches done\); the history holds the 2 completed epochs, the model keeps its weights/);
+  });
+  it('frees what it created for a model with the model: rerunning compile + train + dispose leaks nothing', async () => {
+    const data = randomImages(8);
+    const base = tf.memory().numTensors;
+    for (let rerun = 0; rerun < 2; rerun++) {
+      const model = compileClassifier(buildCifar10Cnn({ seed: 0 }));
+      compileClassifier(model, { learningRate: 1e-2 }); // compiled twice: the first optimizer is freed too
+      await trainClassifier(model, data, { epochs: 1, batchSize: 4, progress: 'none' });
+      model.dispose();
+      expect(tf.memory().numTensors - base).toBe(0); // Adam's 2 moments for each of the 8 weights would be 16 more
+    }
   });
   it('prints the same epoch line as trainMlp (one progress reporter for both loops)', async () => {
     const lines: string[] = [];
@@ -166,7 +177,7 @@ describe('trainClassifier', () => {
     });
     compileClassifier(model, { fromLogits: true, learningRate: 1e-12 });
     const data = randomImages(6, 9);
-    const expected = evaluateClassifier(model, data).loss; // softmax applied in evaluation for a logits model
+    const expected = (await evaluateClassifier(model, data)).loss; // softmax applied in evaluation for a logits model
     const { history } = await trainClassifier(model, data, { epochs: 1, batchSize: 4, progress: 'none' });
     expect(history[0].loss).toBeCloseTo(expected, 4);
   });

@@ -92,6 +92,21 @@ describe('trainMlp on a toy problem', () => {
     await expect(trainMlp(data, undefined, { ...toyConfig, validationFraction: 1 })).rejects.toThrow(/config.validationFraction must be a number in \[0, 1\)/);
     await expect(trainMlp(data, toyData(3).pixels as never)).rejects.toThrow(/trainMlp: test must be/);
   });
+  it('rejects labels outside [0, numClasses) before the first step, in train and test', async () => {
+    const before = tf.memory().numTensors;
+    const oneBased = { ...toyData(10), labels: Int32Array.from({ length: 10 }, (_, i) => (i % 2) + 1) }; // 1 and 2 with 2 classes
+    await expect(trainMlp(oneBased, undefined, toyConfig, { progress: 'none' }, 2)).rejects.toThrow(/trainMlp: train.labels\[1\] is 2; class indices must be integers in \[0, 2\)/);
+    const unknown = { ...toyData(10), labels: new Int32Array(10).fill(-1) };
+    await expect(trainMlp(toyData(10), unknown, toyConfig, { progress: 'none' }, 2)).rejects.toThrow(/trainMlp: test.labels\[0\] is -1/);
+    expect(tf.memory().numTensors).toBe(before); // no MLP was created
+  });
+  it('stops at the next minibatch when its AbortSignal fires, returning the MLP and the history so far', async () => {
+    const controller = new AbortController();
+    const result = await trainMlp(toyData(200), undefined, { ...toyConfig, epochs: 20 }, { progress: 'none', signal: controller.signal, onEpochEnd: (r) => r.epoch === 3 && controller.abort() }, 2);
+    expect(result.history).toHaveLength(3);
+    expect(result.stopped).toMatch(/^trainMlp: training stopped \(aborted\) after epoch 3, step 0 of epoch 4/);
+    disposeMlp(result.mlp);
+  });
 });
 
 const notebook = path.join(ROOT, 'notebooks', '04-mlp-maths.ipynb');

@@ -18,8 +18,10 @@
  *     import returns `os.cpus().length`.
  * So {@link useThreadedWasm} registers its own factory for the `wasm` backend:
  * it runs the threaded Emscripten factory with a real worker file (the
- * package's own worker script, written once to the temp folder; it already
- * supports Node's `worker_threads`), the main script as a file path
+ * package's own worker script, which already supports Node's `worker_threads`;
+ * written to `<tmp>/dl-course-<uid>/`, a folder only this user can write, and
+ * checked byte for byte before each start: a file another user could have
+ * written is never run, see `workerFile`), the main script as a file path
  * (`mainScriptUrlOrBlob`), and an `instantiateWasm` hook that answers
  * `emscripten_num_logical_cores` with 2 × the wanted thread count. It then wraps
  * the module exactly as the package does and builds the package's own
@@ -27,12 +29,12 @@
  * unchanged.
  */
 import * as tf from '@tensorflow/tfjs';
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import { createRequire } from 'node:module';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { ArgumentError, describe } from '../../core/errors';
+import { ArgumentError, StorageError, describe } from '../../core/errors';
 
 // `require` exists in the compiled CommonJS; under vitest's module runner it may not.
 const nodeRequire: NodeRequire = typeof require === 'function' ? require : createRequire(__filename);
@@ -127,25 +129,152 @@ function wasmPackage(): { pkg: WasmPackage; dir: string } {
 }
 
 /**
- * Writes the package's pthread worker script to a real file (once per content,
- * atomically, so that concurrent processes never see half a file) and returns
- * its path. The package keeps it only as a string for a `blob:` URL.
+ * The package's pthread worker script, as the file content to run: it is kept
+ * only as a string for a `blob:` URL.
  */
-function workerFile(dir: string): string {
+function workerScript(dir: string): { script: Buffer; name: string } {
   const { wasmWorkerContents } = nodeRequire(path.join(dir, 'tfjs-backend-wasm-threaded-simd.worker.js')) as { wasmWorkerContents: string };
   // The string comes from a template literal, which turned the script's "\n"
   // escapes into real newlines inside string literals (the package escapes them
   // back for its Blob the same way).
-  const script = wasmWorkerContents.replace(/\n/g, '\\n');
+  const script = Buffer.from(wasmWorkerContents.replace(/\n/g, '\\n'), 'utf8');
   const hash = createHash('sha256').update(script).digest('hex').slice(0, 16);
-  const folder = path.join(os.tmpdir(), 'dl-course-wasm-threads');
-  const file = path.join(folder, `tfjs-backend-wasm-threaded-simd.worker.${hash}.cjs`);
-  if (!fs.existsSync(file)) {
-    fs.mkdirSync(folder, { recursive: true });
-    const tmp = `${file}.${process.pid}.tmp`;
-    fs.writeFileSync(tmp, script);
-    fs.renameSync(tmp, file);
+  return { script, name: `tfjs-backend-wasm-threaded-simd.worker.${hash}.cjs` };
+}
+
+/** The effective uid on POSIX; undefined on Windows (no uids). */
+function ownUid(): number | undefined {
+  return typeof process.geteuid === 'function' ? process.geteuid() : undefined;
+}
+
+/** Why `folder` is not a private folder of ours (a real folder, not a link, owned by `uid`, mode 0700 at most); undefined when it is. */
+function notPrivate(folder: string, uid: number | undefined): string | undefined {
+  const st = fs.lstatSync(folder); // lstat: a symbolic link is itself rejected, never followed
+  if (st.isSymbolicLink()) return 'it is a symbolic link';
+  if (!st.isDirectory()) return 'it is not a folder';
+  if (uid === undefined) return undefined; // Windows: no owner or mode bits to check; the file content is checked
+  if (st.uid !== uid) return `it belongs to uid ${st.uid}, not to you (uid ${uid})`;
+  if ((st.mode & 0o077) !== 0) return `its mode is 0${(st.mode & 0o777).toString(8)}, open to other users (expected 0700)`;
+  return undefined;
+}
+
+const errText = (err: unknown) => (err instanceof Error ? err.message : String(err));
+
+/** Private folders made with mkdtemp by this process, per temp folder; removed at exit. */
+const fallbackFolders = new Map<string, string>();
+
+/**
+ * A folder for the worker file that no other user can write:
+ * `<tmp>/dl-course-<uid>` (mode 0700), created if missing. If that path is
+ * anything else (another user's folder, a symbolic link, open to others), it is
+ * left alone and a fresh private `fs.mkdtempSync` folder of this process is used
+ * instead (removed at exit), with a warning on stderr. On Windows (no uids),
+ * `<tmp>/dl-course` in the per-user temp folder.
+ * @throws {StorageError} when no such folder can be created.
+ */
+function privateFolder(): string {
+  const base = os.tmpdir();
+  const uid = ownUid();
+  const folder = path.join(base, uid === undefined ? 'dl-course' : `dl-course-${uid}`);
+  const fail = (what: string, err: unknown) =>
+    new StorageError(
+      `useThreadedWasm: cannot ${what} for the wasm worker script: ${errText(err)}; ` +
+        'set TMPDIR (TEMP on Windows) to a folder you can write, or DL_COURSE_WASM_THREADS=1 for the single-threaded build',
+    );
+  try {
+    fs.mkdirSync(base, { recursive: true, mode: 0o700 }); // only when the temp folder itself is missing
+    fs.mkdirSync(folder, { mode: 0o700 });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw fail(`create the private folder ${folder}`, err);
   }
+  let why: string | undefined;
+  try {
+    why = notPrivate(folder, uid);
+  } catch (err) {
+    throw fail(`inspect the private folder ${folder}`, err);
+  }
+  if (why === undefined) return folder;
+  let own = fallbackFolders.get(base);
+  if (own === undefined || notPrivate(own, uid) !== undefined) {
+    try {
+      own = fs.mkdtempSync(path.join(base, `dl-course-${uid ?? 'user'}-`)); // mode 0700, a new random name
+    } catch (err) {
+      throw fail(`create a private folder in ${base}`, err);
+    }
+    const created = own;
+    fallbackFolders.set(base, created);
+    process.once('exit', () => fs.rmSync(created, { recursive: true, force: true }));
+    process.stderr.write(
+      `dl-course: not using ${folder} for the wasm worker script (${why}); using ${created} instead. ` +
+        'If that folder is yours, remove it; otherwise tell an administrator that another user created it.\n',
+    );
+    const still = notPrivate(created, uid);
+    if (still !== undefined) throw fail(`use the new folder ${created}`, new Error(still));
+  }
+  return own;
+}
+
+/** Why `file` must not be run: not a regular file of ours, writable by others, or not exactly `script`; undefined when it may run. */
+function notTheWorker(file: string, script: Buffer, uid: number | undefined): string | undefined {
+  let st: fs.Stats;
+  try {
+    st = fs.lstatSync(file);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return 'missing';
+    throw err;
+  }
+  if (!st.isFile()) return 'not a regular file';
+  if (uid !== undefined && st.uid !== uid) return `owned by uid ${st.uid}`;
+  if (uid !== undefined && (st.mode & 0o022) !== 0) return 'writable by other users';
+  if (st.size !== script.length) return 'different content';
+  const fd = fs.openSync(file, fs.constants.O_RDONLY | (fs.constants.O_NOFOLLOW ?? 0));
+  try {
+    const again = fs.fstatSync(fd);
+    if (again.ino !== st.ino || again.dev !== st.dev) return 'replaced while checked';
+    return fs.readFileSync(fd).equals(script) ? undefined : 'different content';
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/**
+ * Writes the package's pthread worker script to a real file that only this
+ * user can write, and returns its path: `<private folder>/…worker.<hash>.cjs`
+ * (see `privateFolder`), mode 0600. An existing file is run only when it
+ * is a regular file owned by this user, not writable by others, with exactly
+ * the expected bytes; anything else is replaced, never run. The file is
+ * written under a new temporary name (exclusive create) and renamed, so
+ * concurrent processes never see half a file.
+ * @throws {StorageError} when it cannot be written or checked.
+ */
+function workerFile(dir: string): string {
+  const { script, name } = workerScript(dir);
+  const folder = privateFolder();
+  const uid = ownUid();
+  const file = path.join(folder, name);
+  let why: string | undefined;
+  try {
+    if (notTheWorker(file, script, uid) === undefined) return file;
+    // rename cannot replace a folder; this one is in our private folder, so it is ours to remove.
+    if (fs.lstatSync(file, { throwIfNoEntry: false })?.isDirectory()) fs.rmSync(file, { recursive: true, force: true });
+    const tmp = `${file}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
+    try {
+      const fd = fs.openSync(tmp, 'wx', 0o600); // O_EXCL: never follows a link planted at that name
+      try {
+        fs.writeFileSync(fd, script);
+      } finally {
+        fs.closeSync(fd);
+      }
+      fs.renameSync(tmp, file); // replaces a wrong file (or a link) without following it
+    } catch (err) {
+      fs.rmSync(tmp, { force: true });
+      throw err;
+    }
+    why = notTheWorker(file, script, uid);
+  } catch (err) {
+    throw new StorageError(`useThreadedWasm: cannot write the wasm worker script ${file}: ${errText(err)}`);
+  }
+  if (why !== undefined) throw new StorageError(`useThreadedWasm: the wasm worker script ${file} just written does not check out (${why}); not running it`);
   return file;
 }
 
