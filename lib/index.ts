@@ -41,8 +41,8 @@ export { downsample, downsampleFigure } from './plot/downsample';
 export type { DownsampleMethod, DownsampleOptions, Downsampled } from './plot/downsample';
 export { flowchartMarkdown, flowchartMermaid, flowchartSvg } from './plot/diagram';
 export type { FlowEdge, FlowNode, Flowchart } from './plot/diagram';
-export { accuracy, accuracyFromOutputs, confusionMatrix, labelFormat } from './nn/metrics';
-export type { IntArray, LabelFormat } from './nn/metrics';
+export { accuracy, accuracyFromOutputs, confusionMatrix, labelFormat, mostConfusedPairs, perClassAccuracy } from './nn/metrics';
+export type { ConfusedPair, IntArray, LabelFormat } from './nn/metrics';
 
 // ---- Chapter 04, the maths of an MLP: layers, activations, losses, gradients, optimizers, Fashion-MNIST ----
 export {
@@ -86,8 +86,8 @@ export { AdamOptimizer, MomentumOptimizer, OPTIMIZER_NAMES, SgdOptimizer, create
 export type { AdamOptions, Gradients, Optimizer, OptimizerName, Parameters } from './nn/optimizers';
 export { createMlp, disposeMlp, mlpBackward, mlpForward, mlpLossAndGradients, mlpParameterCount, mlpPredict } from './nn/mlp';
 export type { LayerCache, LossAndGradients, Mlp, MlpForward, MlpLayer, MlpOptions } from './nn/mlp';
-export { epochMean, gatherMinibatch, minibatchRanges, shuffleSplit } from './data/minibatch';
-export type { IndexSplit, Minibatch } from './data/minibatch';
+export { epochMean, gatherMinibatch, minibatchRanges, shuffleSplit, splitExamples } from './data/minibatch';
+export type { ExamplesSplit, IndexSplit, Minibatch } from './data/minibatch';
 export { DEBIAN_FASHION_MNIST_DIR, FASHION_MNIST_BASE_URL, FASHION_MNIST_CLASSES, FASHION_MNIST_FILES, loadFashionMnist, parseIdxImages, parseIdxLabels } from './data/fashion_mnist';
 export type { FashionMnistData, FashionMnistFile, FashionMnistFileKey, IdxImages, LoadFashionMnistOptions } from './data/fashion_mnist';
 export { evaluateMlp, trainMlp } from './train/train_mlp';
@@ -98,7 +98,7 @@ export { formatEpochLine } from './train/progress';
 export type { ProgressMode } from './train/progress';
 
 // ---- Chapter 05, a CNN for CIFAR-10: labelled images, the model, training, evaluation, saving ----
-export { imagesToTensor, labelsToTensor, pixelsToFloat32, sliceExamples } from './core/examples';
+export { imagesToTensor, labelsToTensor, pixelsToFloat32, sliceExamples, takeExamples } from './core/examples';
 export type { LabeledExamples } from './core/examples';
 export { CIFAR10_ARCHIVE_BYTES, CIFAR10_CLASSES, CIFAR10_MD5, CIFAR10_URL, loadCifar10, parseCifar10Records } from './data/cifar10';
 export { defaultCacheDir } from './data/cache';

@@ -41,7 +41,12 @@ describe('npm run cifar10 (the main job)', () => {
     expect(r.status).toBe(0);
     const lines = r.stdout.trim().split('\n');
     const summary = JSON.parse(lines[lines.length - 1]);
-    expect(summary).toMatchObject({ backend: 'wasm', epochs: 1, trainSize: 300, testSize: 200, batchSize: 50 });
+    // 10% of the 300 training images are held out for validation (CHAPTER05_CONFIG.full.validationFraction); the test set is separate.
+    expect(summary).toMatchObject({ backend: 'wasm', epochs: 1, trainSize: 270, validationSize: 30, testSize: 200, batchSize: 50, seed: 0, chanceAccuracy: 0.1 });
+    expect(summary.history[0].valAccuracy).toBeGreaterThanOrEqual(0);
+    expect(summary.command).toBe(`npm run cifar10 -- --data ${SUBSET} --epochs 1 --train-size 300 --test-size 200 --batch-size 50 --out ${out} --json`);
+    expect(summary.perClassAccuracy).toHaveLength(10);
+    expect(summary.mostConfused.length).toBeGreaterThan(0);
     expect(summary.testAccuracy).toBeGreaterThanOrEqual(0);
     expect(summary.testAccuracy).toBeLessThanOrEqual(1);
     expect(summary.trainImagesPerSecond).toBeGreaterThan(0);
@@ -50,14 +55,18 @@ describe('npm run cifar10 (the main job)', () => {
     const report = JSON.parse(fs.readFileSync(path.join(out, 'report.json'), 'utf8'));
     expect(report.confusionMatrix.flat().reduce((a: number, b: number) => a + b, 0)).toBe(200);
     expect(report.testAccuracy).toBe(summary.testAccuracy);
+    const html = fs.readFileSync(path.join(out, 'report.html'), 'utf8');
+    for (const heading of ['Accuracy per class (test set)', 'Most confused pairs (test set)', 'Some correct predictions, for contrast', 'To reproduce:', '(guessing: 10.0%)']) expect(html).toContain(heading);
+    expect(html).toMatch(/[a-z]+ \d+% \/ [a-z]+</); // a mistake's caption with its probability
   });
   it.skipIf(!fs.existsSync(SUBSET))('COURSE_QUICK=1 uses a small slice and one epoch', () => {
     const out = fs.mkdtempSync(path.join(os.tmpdir(), 'dlc-cli-'));
     const r = run(['--out', out, '--json'], { COURSE_QUICK: '1', DL_COURSE_CIFAR10: SUBSET });
     expect(r.status).toBe(0);
     const summary = JSON.parse(r.stdout.trim().split('\n').pop()!);
-    const { epochs, trainSize, testSize, batchSize, learningRate } = CHAPTER05_CONFIG.quick;
-    expect(summary).toMatchObject({ epochs, trainSize, testSize, batchSize, learningRate, quick: true });
+    const { epochs, trainSize, testSize, batchSize, learningRate, validationFraction } = CHAPTER05_CONFIG.quick;
+    const validationSize = Math.round(trainSize! * validationFraction);
+    expect(summary).toMatchObject({ epochs, trainSize: trainSize! - validationSize, validationSize, testSize, batchSize, learningRate, quick: true });
     expect([epochs, trainSize, testSize]).toEqual([1, 1000, 500]);
   });
 });
@@ -96,6 +105,13 @@ describe.skipIf(!fs.existsSync(SUBSET))('stopping and failing leave nothing behi
     expect(hide).toBeGreaterThan(-1); // the bar hid the cursor…
     expect(output.lastIndexOf('\x1b[?25h')).toBeGreaterThan(hide); // …and it is shown again
     expect(output).toMatch(/training interrupted after epoch 1/);
+    expect(fs.readdirSync(dir)).toEqual([]);
+  });
+  it('a minibatch too large for the wasm heap gets a clear error suggesting a smaller --batch-size, not an abort', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dlc-cli-oom-'));
+    const r = run(['--data', SUBSET, '--train-size', '10000', '--test-size', '100', '--epochs', '1', '--batch-size', '10000', '--backend', 'wasm', '--out', path.join(dir, 'run')]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/trainClassifier: a minibatch of 10000 images does not fit in the wasm backend's memory .*pass a smaller options.batchSize \(--batch-size in npm run cifar10\), e\.g\. 1024/);
     expect(fs.readdirSync(dir)).toEqual([]);
   });
   it('a run that fails leaves no --out folder behind', () => {

@@ -11,10 +11,13 @@ import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend, formatBackendReport } from '../backend/backend';
 import { loadCifar10 } from '../data/cifar10';
+import { splitExamples } from '../data/minibatch';
+import { escapeHtml } from '../core/notebook';
+import { mostConfusedPairs, perClassAccuracy } from '../nn/metrics';
 import { ArgumentError, StorageError } from '../core/errors';
 import { buildCifar10Cnn, compileClassifier } from '../models/cnn';
 import { saveModel } from '../models/io';
-import { confusionMatrixFigure, confusionMatrixTable, historyFigure } from '../plot/charts';
+import { barFigure, confusionMatrixFigure, confusionMatrixTable, historyFigure, tableHtml } from '../plot/charts';
 import { imageGrid } from '../plot/images';
 import { figureHtml, writeHtmlReport } from '../plot/plotly';
 import { quickMode } from '../core/quick';
@@ -41,7 +44,10 @@ Options:
   --learning-rate X     Adam's learning rate (default ${FULL.learningRate})
   --train-size N        use the first N training images (${sizeDefault(QUICK.trainSize)})
   --test-size N         use the first N test images (${sizeDefault(QUICK.testSize)})
-  --seed N              seed for initial weights and shuffling (default ${FULL.seed})
+  --validation-fraction X  fraction of the training images held out for validation,
+                        watched each epoch; the test set is used once, at the end
+                        (default ${FULL.validationFraction}; 0: no validation set)
+  --seed N              seed for initial weights, the split and shuffling (default ${FULL.seed})
   --backend NAME        tensorflow | wasm | cpu (default: best available, env DL_COURSE_BACKEND)
   --out DIR             output folder (default runs/cifar10)
   --json                print one JSON summary as the last stdout line
@@ -114,6 +120,7 @@ async function main(argv: string[]): Promise<number> {
       epochs: { type: 'string' },
       'batch-size': { type: 'string' },
       'learning-rate': { type: 'string' },
+      'validation-fraction': { type: 'string' },
       'train-size': { type: 'string' },
       'test-size': { type: 'string' },
       seed: { type: 'string' },
@@ -141,6 +148,13 @@ async function main(argv: string[]): Promise<number> {
     learningRate = Number(values['learning-rate']);
     if (!Number.isFinite(learningRate) || learningRate <= 0 || values['learning-rate'].trim() === '') {
       throw new ArgumentError(`cifar10: --learning-rate must be a number > 0, got "${values['learning-rate']}"`);
+    }
+  }
+  let validationFraction = config.validationFraction;
+  if (values['validation-fraction'] !== undefined) {
+    validationFraction = Number(values['validation-fraction']);
+    if (!(validationFraction >= 0 && validationFraction < 1) || values['validation-fraction'].trim() === '') {
+      throw new ArgumentError(`cifar10: --validation-fraction must be a number in [0, 1), got "${values['validation-fraction']}"`);
     }
   }
   const backendName = values.backend as 'tensorflow' | 'wasm' | 'cpu' | undefined;
@@ -173,19 +187,21 @@ async function main(argv: string[]): Promise<number> {
     if (e.name === 'DownloadError') e.message += '\nNo network? Give a local copy of the archive with --data PATH or DL_COURSE_CIFAR10=PATH.';
     throw e;
   }
-  const train = data.train;
+  const { train, validation } = splitExamples(data.train, validationFraction, seed);
   const test = data.test;
-  console.error(`data: ${train.n} training and ${test.n} test images from ${data.source}`);
+  console.error(`data: ${train.n} training, ${validation.n} validation (held out of the training images) and ${test.n} test images from ${data.source}`);
 
   const model = compileClassifier(buildCifar10Cnn({ seed }), { learningRate });
   console.error(`model: ${model.countParams().toLocaleString('en-US')} parameters; training ${epochs} epoch${epochs === 1 ? '' : 's'}, minibatch ${batchSize}, Adam lr ${learningRate}`);
-  const result = await trainClassifier(model, train, { epochs, batchSize, seed, validation: test });
+  const result = await trainClassifier(model, train, { epochs, batchSize, seed, validation: validation.n > 0 ? validation : undefined });
   if (result.stopped !== undefined) {
     console.error(`Nothing was written to ${outDir}.`); // the reporter printed where training stopped
     return 130; // the shell's code for a run ended by Ctrl-C (128 + SIGINT)
   }
   const ev = await evaluateClassifier(model, test);
-  console.error(`test accuracy ${ev.accuracy.toFixed(4)}, test loss ${ev.loss.toFixed(4)}; training ${result.trainSeconds.toFixed(1)} s, ${Math.round(result.imagesPerSecond)} images/s`);
+  const chance = 1 / data.classNames.length;
+  console.error(`test accuracy ${ev.accuracy.toFixed(4)} (chance ${chance.toFixed(2)}), test loss ${ev.loss.toFixed(4)}; training ${result.trainSeconds.toFixed(1)} s, ${Math.round(result.imagesPerSecond)} images/s`);
+  const command = ['npm run cifar10 --', ...argv].join(' ');
 
   // Every output goes into a staging folder first, then moves into --out: a
   // run that fails or is stopped leaves no half-written report or model.
@@ -197,13 +213,19 @@ async function main(argv: string[]): Promise<number> {
     epochs,
     batchSize,
     learningRate,
+    seed,
+    validationFraction,
     trainSize: train.n,
+    validationSize: validation.n,
     testSize: test.n,
+    chanceAccuracy: chance,
     testAccuracy: ev.accuracy,
     testLoss: ev.loss,
     trainImagesPerSecond: result.imagesPerSecond,
     trainSeconds: result.trainSeconds,
     history: result.history,
+    perClassAccuracy: perClassAccuracy(ev.confusion),
+    mostConfused: mostConfusedPairs(ev.confusion, 5),
     confusionMatrix: ev.confusion,
     classNames: data.classNames,
     data: data.source,
@@ -211,18 +233,31 @@ async function main(argv: string[]): Promise<number> {
     report: path.join(outDir, 'report.html'),
     tfjsVersion: tf.version.tfjs,
     quick,
+    command,
   };
   try {
     await saveModel(model, path.join(stage, 'model'));
     fs.writeFileSync(path.join(stage, 'report.json'), JSON.stringify(summary, null, 2) + '\n');
-    writeHtmlReport(path.join(stage, 'report.html'), `CIFAR-10 CNN: test accuracy ${(ev.accuracy * 100).toFixed(1)}%`, [
+    const names = data.classNames;
+    const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+    writeHtmlReport(path.join(stage, 'report.html'), `CIFAR-10 CNN: test accuracy ${pct(ev.accuracy)} (chance ${pct(chance)})`, [
       {
         heading: 'Run',
-        html: `<p>${train.n} training / ${test.n} test images, ${epochs} epoch${epochs === 1 ? "" : "s"}, minibatch ${batchSize}, Adam learning rate ${learningRate}, backend <code>${report.backend}</code>, ${Math.round(result.imagesPerSecond)} training images/s (${result.trainSeconds.toFixed(1)} s).</p>`,
+        html:
+          `<p>Test accuracy <b>${pct(ev.accuracy)}</b> (guessing: ${pct(chance)}), test loss ${ev.loss.toFixed(3)} (guessing: ln ${names.length} = ${Math.log(names.length).toFixed(3)}). ` +
+          `${train.n} training, ${validation.n} validation and ${test.n} test images from <code>${escapeHtml(data.source)}</code>; ${epochs} epoch${epochs === 1 ? '' : 's'}, minibatch ${batchSize}, Adam learning rate ${learningRate}, seed ${seed}; ` +
+          `backend <code>${report.backend}</code>, ${Math.round(result.imagesPerSecond)} training images/s (${result.trainSeconds.toFixed(1)} s).</p>` +
+          `<p>To reproduce: <code>${escapeHtml(command)}</code></p>`,
       },
-      { heading: 'Loss and accuracy per epoch', html: figureHtml(historyFigure(result.history)) },
-      { heading: 'Confusion matrix (test set)', html: figureHtml(confusionMatrixFigure(ev.confusion, data.classNames), { height: 520 }) + confusionMatrixTable(ev.confusion, data.classNames) },
-      { heading: 'Some mistakes (predicted / true)', html: imageGrid(test, { predictions: ev.predictions, classNames: data.classNames, onlyMistakes: true, maxImages: 30 }).html },
+      { heading: 'Loss and accuracy per epoch (training and validation)', html: figureHtml(historyFigure(result.history)) },
+      { heading: 'Accuracy per class (test set)', html: figureHtml(barFigure([...names], summary.perClassAccuracy, 'Accuracy per class (test set)', 'accuracy')) },
+      {
+        heading: 'Most confused pairs (test set)',
+        html: tableHtml(['true class', 'predicted as', 'images'], summary.mostConfused.map((p) => [names[p.trueClass], names[p.predictedClass], p.count])),
+      },
+      { heading: 'Confusion matrix (test set)', html: figureHtml(confusionMatrixFigure(ev.confusion, names), { height: 520 }) + confusionMatrixTable(ev.confusion, names) },
+      { heading: 'Some mistakes (predicted, with its probability / true)', html: imageGrid(test, { predictions: ev.predictions, confidence: ev.confidence, classNames: names, onlyMistakes: true, maxImages: 30 }).html },
+      { heading: 'Some correct predictions, for contrast', html: imageGrid(test, { predictions: ev.predictions, confidence: ev.confidence, classNames: names, onlyCorrect: true, maxImages: 10 }).html },
     ]);
     publish(stage, outDir);
   } finally {

@@ -225,3 +225,28 @@ export function firstExamples(fn: string, arg: string, data: LabeledExamples, si
   const view = sliceExamples(data, 0, size);
   return { ...view, pixels: view.pixels.slice(), labels: view.labels.slice() };
 }
+
+/**
+ * The examples at `indices`, in that order, as a new record (a copy).
+ * @throws {ArgumentError} when an index is not an integer in [0, n).
+ * @example
+ * ```ts
+ * const data = { n: 3, pixels: new Uint8Array([10, 20, 30]), labels: new Int32Array([0, 1, 2]) };
+ * Array.from(takeExamples(data, [2, 0]).pixels); // [30, 10]
+ * ```
+ */
+export function takeExamples(data: LabeledExamples, indices: ArrayLike<number>): LabeledExamples {
+  const fn = 'takeExamples';
+  const per = checkExamples(fn, 'data', data);
+  const pixels = new Uint8Array(indices.length * per);
+  const labels = new Int32Array(indices.length);
+  for (let k = 0; k < indices.length; k++) {
+    const i = indices[k];
+    if (!Number.isInteger(i) || i < 0 || i >= data.n) throw new ArgumentError(`${fn}: indices[${k}] must be an integer in [0, ${data.n}), got ${describe(i)}`);
+    pixels.set(data.pixels.subarray(i * per, (i + 1) * per), k * per);
+    labels[k] = data.labels[i];
+  }
+  const out: LabeledExamples = { n: indices.length, pixels, labels };
+  if (data.imageShape) out.imageShape = data.imageShape;
+  return out;
+}

@@ -10,9 +10,9 @@ import * as path from 'path';
 import { pipeline } from 'stream/promises';
 import * as zlib from 'zlib';
 import * as tar from 'tar-stream';
-import { ArgumentError, DataFormatError, checkInteger, describe } from '../core/errors';
+import { ArgumentError, DataFormatError, DownloadError, StorageError, checkInteger, describe } from '../core/errors';
 import { firstExamples, type LabeledExamples } from '../core/examples';
-import { defaultCacheDir } from './cache';
+import { cacheFixes, checkWritableFolder, defaultCacheDir, forgetVerified, resolveCacheFolder, verifyCachedFile } from './cache';
 import { downloadFile } from './download';
 
 /** Official address of the binary archive. */
@@ -155,7 +155,11 @@ function decodeInto(bytes: Uint8Array, name: string, out: LabeledExamples, offse
  * Loads CIFAR-10 from a local archive or folder, or downloads the official
  * archive (verified by size and MD5, written atomically) into the cache and
  * reads it. Archive members are read in memory; nothing is extracted to disk.
- * A cached archive is reused when its size equals `expectedSize`.
+ * A cached archive is reused when its size equals `expectedSize` and its MD5
+ * equals `md5`; the MD5 is computed the first time and remembered in
+ * `<archive>.verified`. A damaged cached archive is reported on stderr and
+ * downloaded again. The cache folder is checked (created, write probe) and
+ * the free space compared with the archive's size before downloading.
  *
  * @returns train `[50000, 32, 32, 3]` uint8 + `[50000]` int32 and test
  *   `[10000, 32, 32, 3]` uint8 + `[10000]` int32 for the official data (fewer
@@ -165,7 +169,12 @@ function decodeInto(bytes: Uint8Array, name: string, out: LabeledExamples, offse
  * @throws {DataFormatError} when the archive is not gzip, is truncated or
  *   corrupt, lacks a member, has a member whose size is not a multiple of 3073
  *   bytes, a label > 9, or batches.meta.txt does not list 10 names.
- * @throws {DownloadError} when the download fails (status, size, MD5, connection).
+ * @throws {DownloadError} when the download fails (status, size, MD5,
+ *   connection, proxy), also when it was needed to replace a damaged cached archive.
+ * @throws {StorageError} when the cache folder cannot be used (a file in the
+ *   way, permission denied, read-only, no home folder to put it in) or the disk
+ *   is too full for the archive; the message names the folder and the fixes
+ *   (`--cache-dir`, `DL_COURSE_CACHE_DIR`, a local copy with `--data`/`DL_COURSE_CIFAR10`).
  * @example
  * ```ts
  * // Reads DL_COURSE_CIFAR10 when set, else downloads the official archive once (170 MB).
@@ -190,6 +199,9 @@ export async function loadCifar10(options: LoadCifar10Options = {}): Promise<Cif
     if (value !== undefined && (typeof value !== 'string' || value === '')) {
       throw new ArgumentError(`${fn}: ${key} must be a non-empty string, got ${describe(value)}`);
     }
+  }
+  if (options.md5 !== undefined && !/^[0-9a-fA-F]{32}$/.test(options.md5)) {
+    throw new ArgumentError(`${fn}: md5 must be 32 hex digits, got ${describe(options.md5)}`);
   }
   if (options.expectedSize !== undefined) checkInteger(fn, 'expectedSize', options.expectedSize, 1);
   if (options.progress !== undefined && typeof options.progress !== 'boolean') {
@@ -224,23 +236,51 @@ export async function loadCifar10(options: LoadCifar10Options = {}): Promise<Cif
 }
 
 
-/** Returns the path of a cached archive of the expected size, downloading it if needed. */
+/** How to give loadCifar10 a local copy instead of downloading, for StorageError messages. */
+const LOCAL_COPY = '--data PATH or DL_COURSE_CIFAR10=PATH (option source)';
+
+/**
+ * Returns the path of the cached archive, verified against its MD5,
+ * downloading it if it is missing, of the wrong size or damaged.
+ */
 async function ensureArchive(options: LoadCifar10Options): Promise<string> {
-  const cacheDir = path.resolve(options.cacheDir ?? defaultCacheDir());
-  const archive = path.join(cacheDir, 'cifar10', ARCHIVE_NAME);
+  const fn = 'loadCifar10';
+  const { dir, origin } = resolveCacheFolder(fn, options.cacheDir, 'cifar10', LOCAL_COPY);
+  const archive = path.join(dir, ARCHIVE_NAME);
   const expectedSize = options.expectedSize ?? CIFAR10_ARCHIVE_BYTES;
-  const size = await fs.promises.stat(archive).then((s) => (s.isFile() ? s.size : -1), () => -1);
-  // Only an atomic, verified download puts a file under this name, so a
-  // matching size is enough; anything else is replaced by a fresh download.
-  if (size === expectedSize) return archive;
-  await downloadFile({
-    url: options.url ?? CIFAR10_URL,
-    dest: archive,
-    expectedSize,
-    md5: options.md5 ?? CIFAR10_MD5,
-    progress: options.progress ?? true,
-    label: ARCHIVE_NAME,
-  });
+  const md5 = (options.md5 ?? CIFAR10_MD5).toLowerCase();
+  // Only a verified download is renamed to this name, yet a disk error or a
+  // copy by hand can leave wrong bytes of the right size there: the MD5 is
+  // checked the first time the file is used and remembered in a stamp file
+  // (<archive>.verified), so later runs do not hash 170 MB again.
+  const check = await verifyCachedFile(archive, md5, expectedSize);
+  if (check.status === 'ok') return archive;
+  if (check.status === 'bad') {
+    process.stderr.write(`${fn}: the cached archive ${archive} is damaged: its MD5 is ${check.actual}, expected ${md5}; downloading it again\n`);
+  } else if (check.status === 'size') {
+    process.stderr.write(`${fn}: the cached archive ${archive} has ${check.size} bytes, expected ${expectedSize}; downloading it again\n`);
+  }
+  const fixes = cacheFixes(LOCAL_COPY);
+  await checkWritableFolder(fn, dir, `cache folder (from ${origin})`, fixes);
+  try {
+    await downloadFile({
+      url: options.url ?? CIFAR10_URL,
+      dest: archive,
+      expectedSize,
+      md5,
+      progress: options.progress ?? true,
+      label: ARCHIVE_NAME,
+    });
+  } catch (err) {
+    if (err instanceof StorageError) throw new StorageError(`${fn}: ${err.message} ${fixes}`);
+    if (err instanceof DownloadError && check.status === 'bad') {
+      throw new DownloadError(
+        `${fn}: the cached archive ${archive} is damaged (MD5 ${check.actual}, expected ${md5}) and a fresh copy could not be downloaded: ${err.message}`,
+      );
+    }
+    throw err;
+  }
+  await forgetVerified(archive); // a stamp of the replaced file no longer applies
   return archive;
 }
 
@@ -276,6 +316,7 @@ async function readArchive(file: string): Promise<Members> {
   try {
     for await (const entry of extract) {
       const name = entry.header.name.replace(/^\.\//, '');
+      checkMemberSize(file, name, entry.header, entry.header.type === 'file' && wanted.has(name));
       if (entry.header.type === 'file' && wanted.has(name)) {
         members.set(name.slice(FOLDER.length + 1), await readEntry(entry, true));
       } else {
@@ -284,10 +325,42 @@ async function readArchive(file: string): Promise<Members> {
     }
     await piping;
   } catch (err) {
+    if (err instanceof DataFormatError) throw err;
     const reason = (err as Error).message;
     throw new DataFormatError(`${fn}: ${file} is truncated or corrupt (${reason}); delete it and download again`);
   }
   return members;
+}
+
+/** Largest batches.meta.txt read from an archive (the official one has 61 bytes). */
+const MAX_META_BYTES = 64 * 1024;
+
+/**
+ * Checks a tar member's declared size before any of its data is read: tar-stream
+ * waits forever on a size that is not a non-negative integer (a corrupt or
+ * negative base-256 field) and on a folder entry whose size is not 0; a wanted
+ * member's size must fit its content, so a lying header or a gzip bomb fails
+ * here instead of being inflated into memory.
+ */
+function checkMemberSize(file: string, name: string, header: tar.Headers, wanted: boolean): void {
+  const fn = 'loadCifar10';
+  const size: unknown = header.size;
+  if (typeof size !== 'number' || !Number.isSafeInteger(size) || size < 0 || (header.type === 'directory' && size !== 0)) {
+    const expected = header.type === 'directory' ? '0 for a folder' : 'an integer >= 0';
+    throw new DataFormatError(
+      `${fn}: ${file} is corrupt: the tar header of member ${name} has size ${String(size)}, expected ${expected}; delete it and download again`,
+    );
+  }
+  if (!wanted) return;
+  if (name.endsWith(`/${META_MEMBER}`)) {
+    if (size > MAX_META_BYTES) {
+      throw new DataFormatError(
+        `${fn}: ${file}: ${name} is ${size} bytes, expected at most ${MAX_META_BYTES} for a list of ${NUM_CLASSES} class names; the archive is corrupt or not CIFAR-10`,
+      );
+    }
+  } else {
+    recordCount(size, `${file}: ${name}`);
+  }
 }
 
 /** Reads a tar entry to its end, keeping the bytes only if `keep`. */
@@ -308,7 +381,11 @@ async function readFolder(folder: string): Promise<Members> {
     try {
       members.set(m, await fs.promises.readFile(file));
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT') continue;
+      if (code === 'EISDIR') throw new DataFormatError(`loadCifar10: ${file} is a folder, not a CIFAR-10 member file`);
+      if (code === 'EACCES' || code === 'EPERM') throw new StorageError(`loadCifar10: cannot read ${file} (permission denied); give a copy you can read with --data or DL_COURSE_CIFAR10`);
+      throw err;
     }
   }
   return members;

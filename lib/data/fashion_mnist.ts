@@ -12,14 +12,12 @@
  * 16 + n·rows·cols bytes; label files have magic 2049 (0x00000801) and one
  * dimension n, so 8 + n bytes.
  */
-import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
-import { promisify } from 'util';
 import * as zlib from 'zlib';
-import { ArgumentError, DataFormatError, checkInteger, describe } from '../core/errors';
+import { ArgumentError, DataFormatError, DownloadError, StorageError, checkInteger, describe } from '../core/errors';
 import { firstExamples, type LabeledExamples } from '../core/examples';
-import { defaultCacheDir } from './cache';
+import { cacheFixes, checkWritableFolder, defaultCacheDir, forgetVerified, resolveCacheFolder, verifyCachedFile } from './cache';
 import { downloadFile } from './download';
 
 /** Official download folder (Zalando's S3 website; plain http only). */
@@ -64,7 +62,6 @@ export const IDX_IMAGES_MAGIC = 2051;
 export const IDX_LABELS_MAGIC = 2049;
 
 const NUM_CLASSES = 10;
-const gunzip = promisify(zlib.gunzip);
 
 /** Images decoded from an IDX image file. */
 export interface IdxImages {
@@ -115,7 +112,7 @@ function readHeader(fn: string, bytes: Uint8Array, name: string, magic: number, 
  * @param name - the file's name, for error messages.
  * @returns n, rows, cols and `pixels` `[n, rows, cols]` uint8 (a view of `bytes`, not a copy).
  * @throws {DataFormatError} when the file is shorter than its header, the magic is not 2051,
- *   or its length is not 16 + n·rows·cols.
+ *   rows or cols is 0, or its length is not 16 + n·rows·cols.
  * @example
  * ```ts
  * // header: magic 2051, n = 1, rows = 2, cols = 2, then 4 pixels
@@ -132,6 +129,12 @@ export function parseIdxImages(bytes: Uint8Array, name: string): IdxImages {
   const n = view.getUint32(4, false);
   const rows = view.getUint32(8, false);
   const cols = view.getUint32(12, false);
+  if (rows === 0 || cols === 0) {
+    // else a 16-byte file would "hold" up to 2^32 - 1 images of no pixels
+    throw new DataFormatError(
+      `${fn}: ${name} has rows = ${rows}, cols = ${cols} in its header (n = ${n}); an image needs rows >= 1 and cols >= 1, so the file is corrupt or not an IDX image file`,
+    );
+  }
   const expected = 16 + n * rows * cols;
   if (bytes.length !== expected) {
     throw new DataFormatError(
@@ -193,11 +196,67 @@ export function isGzip(bytes: Uint8Array): boolean {
 async function readIdxFile(fn: string, file: string): Promise<Buffer> {
   const raw = await fs.promises.readFile(file);
   if (!isGzip(raw)) return raw;
-  try {
-    return await gunzip(raw);
-  } catch (err) {
-    throw new DataFormatError(`${fn}: ${file} is gzip data (magic bytes 1f 8b) but is truncated or corrupt (${(err as Error).message}); delete it and download again`);
-  }
+  return gunzipIdx(fn, file, raw);
+}
+
+/**
+ * Gunzips an IDX file, stopping as soon as the output is longer than its header
+ * declares (16 + n·rows·cols bytes for images, 8 + n for labels): a gzip bomb
+ * or a header that lies costs at most one zlib chunk beyond the declared
+ * length, never the inflated size. Output that does not start with an IDX
+ * magic number is cut after 16 bytes, enough for the parser to report it.
+ */
+function gunzipIdx(fn: string, file: string, raw: Buffer): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const gz = zlib.createGunzip({ chunkSize: 64 * 1024 });
+    const chunks: Buffer[] = [];
+    let total = 0;
+    let settled = false;
+    const settle = (err: Error | null, out?: Buffer): void => {
+      if (settled) return;
+      settled = true;
+      gz.destroy();
+      if (err) reject(err);
+      else resolve(out!);
+    };
+    let declared = Infinity; // bytes the IDX header declares, once 16 bytes are out
+    let header = '';
+    let what = '';
+    gz.on('data', (chunk: Buffer) => {
+      if (settled) return;
+      chunks.push(chunk);
+      total += chunk.length;
+      if (declared === Infinity && total >= 16) {
+        const head = Buffer.concat(chunks, 16);
+        const magic = head.readUInt32BE(0);
+        if (magic === IDX_IMAGES_MAGIC) {
+          const [n, rows, cols] = [head.readUInt32BE(4), head.readUInt32BE(8), head.readUInt32BE(12)];
+          declared = 16 + n * rows * cols;
+          header = `(n = ${n}, rows = ${rows}, cols = ${cols}) declares, 16 + n·rows·cols = ${declared}`;
+          what = 'image';
+        } else if (magic === IDX_LABELS_MAGIC) {
+          const n = head.readUInt32BE(4);
+          declared = 8 + n;
+          header = `(n = ${n}) declares, 8 + n = ${declared}`;
+          what = 'label';
+        } else {
+          settle(null, head); // not IDX: the parser reports the magic number
+          return;
+        }
+      }
+      if (total > declared) {
+        settle(new DataFormatError(
+          `${fn}: ${file} decompresses to more bytes than its header ${header} (stopped after ${total} bytes); ` +
+            `the file is longer than its header says or not an IDX ${what} file`,
+        ));
+      }
+    });
+    gz.on('error', (err) => {
+      settle(new DataFormatError(`${fn}: ${file} is gzip data (magic bytes 1f 8b) but is truncated or corrupt (${err.message}); delete it and download again`));
+    });
+    gz.on('end', () => settle(null, Buffer.concat(chunks, total)));
+    gz.end(raw);
+  });
 }
 
 
@@ -248,9 +307,6 @@ function findFile(folder: string, gzName: string): string | undefined {
   return undefined;
 }
 
-function md5Of(file: string): string {
-  return crypto.createHash('md5').update(fs.readFileSync(file)).digest('hex');
-}
 
 /**
  * Loads Fashion-MNIST: from `source` (or env `DL_COURSE_FASHION_MNIST`), else
@@ -266,6 +322,7 @@ function md5Of(file: string): string {
  * @throws {DataFormatError} when a file is corrupt gzip, not IDX, of the wrong length
  *   for its header, has a label > 9, or a split's image and label counts differ.
  * @throws {DownloadError} when a download fails (HTTP status, connection, MD5).
+ * @throws {StorageError} when the cache folder cannot be used (read-only, not a folder, permission denied) or the disk is full; the message names the folder and the fixes.
  * @example
  * ```ts
  * const data = await loadFashionMnist(); // Debian's copy, or a download
@@ -345,18 +402,47 @@ export async function loadFashionMnist(options: LoadFashionMnistOptions = {}): P
 }
 
 
-/** Downloads any of the four files not already cached with the right MD5; returns the cache folder. */
+/** How to give loadFashionMnist a local copy instead of downloading, for StorageError messages. */
+const LOCAL_COPY = `DL_COURSE_FASHION_MNIST=DIR (option source), or Debian's dataset-fashion-mnist package in ${DEBIAN_FASHION_MNIST_DIR}`;
+
+/**
+ * Downloads any of the four files not already cached with the right MD5;
+ * returns the cache folder. The MD5 of a cached file is computed the first
+ * time it is used and remembered in `<file>.verified`.
+ */
 async function ensureDownloaded(options: LoadFashionMnistOptions): Promise<string> {
-  const folder = path.join(path.resolve(options.cacheDir ?? defaultCacheDir()), 'fashion-mnist');
+  const fn = 'loadFashionMnist';
+  const { dir: folder, origin } = resolveCacheFolder(fn, options.cacheDir, 'fashion-mnist', LOCAL_COPY);
+  const fixes = cacheFixes(LOCAL_COPY);
   const baseUrl = options.baseUrl ?? FASHION_MNIST_BASE_URL;
+  let folderChecked = false;
   for (const key of FILE_KEYS) {
     const { name } = FASHION_MNIST_FILES[key];
     const md5 = (options.md5?.[key] ?? FASHION_MNIST_FILES[key].md5).toLowerCase();
     const dest = path.join(folder, name);
-    // Only a verified download is renamed to this name; checking the MD5 again
-    // (30 ms for the largest file) also catches a file copied in by hand.
-    if (fs.existsSync(dest) && md5Of(dest) === md5) continue;
-    await downloadFile({ url: new URL(name, baseUrl).href, dest, md5, progress: options.progress ?? true, label: name });
+    // Only a verified download is renamed to this name, but a file copied in
+    // by hand or damaged on disk is caught by the MD5 check on first use.
+    const check = await verifyCachedFile(dest, md5);
+    if (check.status === 'ok') continue;
+    if (check.status === 'bad') {
+      process.stderr.write(`${fn}: the cached file ${dest} is damaged: its MD5 is ${check.actual}, expected ${md5}; downloading it again\n`);
+    }
+    if (!folderChecked) {
+      await checkWritableFolder(fn, folder, `cache folder (from ${origin})`, fixes);
+      folderChecked = true;
+    }
+    try {
+      await downloadFile({ url: new URL(name, baseUrl).href, dest, md5, progress: options.progress ?? true, label: name });
+    } catch (err) {
+      if (err instanceof StorageError) throw new StorageError(`${fn}: ${err.message} ${fixes}`);
+      if (err instanceof DownloadError && check.status === 'bad') {
+        throw new DownloadError(
+          `${fn}: the cached file ${dest} is damaged (MD5 ${check.actual}, expected ${md5}) and a fresh copy could not be downloaded: ${err.message}`,
+        );
+      }
+      throw err;
+    }
+    await forgetVerified(dest); // a stamp of the replaced file no longer applies
   }
   return folder;
 }

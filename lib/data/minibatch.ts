@@ -8,7 +8,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { ArgumentError, checkInteger, describe } from '../core/errors';
-import { checkExamples, gatherExamples, type LabeledExamples } from '../core/examples';
+import { checkExamples, gatherExamples, takeExamples, type LabeledExamples } from '../core/examples';
 import { shuffledIndices } from '../core/random';
 
 
@@ -49,6 +49,36 @@ export function shuffleSplit(n: number, validationFraction: number, seed = 0): I
   const order = shuffledIndices(n, seed);
   const nValidation = Math.round(n * validationFraction);
   return { validation: order.slice(0, nValidation), train: order.slice(nValidation) };
+}
+
+/** What {@link splitExamples} returns. */
+export interface ExamplesSplit {
+  /** The examples to train on. */
+  train: LabeledExamples;
+  /** The held-out validation examples. */
+  validation: LabeledExamples;
+}
+
+/**
+ * Holds a validation set out of the training examples: a seeded shuffle, then
+ * the first ⌊n·validationFraction⌉ examples for validation and the rest for
+ * training (see {@link shuffleSplit}). The test set stays untouched until the
+ * end; the validation set is what a learner watches epoch by epoch and uses to
+ * choose settings.
+ * @returns two new records (copies), in shuffled order.
+ * @throws {ArgumentError} as {@link shuffleSplit}, or when `data` is malformed.
+ * @example
+ * ```ts
+ * const data = { n: 10, pixels: new Uint8Array(10), labels: new Int32Array(10) };
+ * const { train, validation } = splitExamples(data, 0.2, 0);
+ * [train.n, validation.n]; // [8, 2]
+ * ```
+ * @see [Notebook 05 §1 The data](../../notebooks/05-cifar10-cnn.ipynb#1.-The-data)
+ */
+export function splitExamples(data: LabeledExamples, validationFraction: number, seed = 0): ExamplesSplit {
+  checkExamples('splitExamples', 'data', data);
+  const split = shuffleSplit(data.n, validationFraction, seed);
+  return { train: takeExamples(data, split.train), validation: takeExamples(data, split.validation) };
 }
 
 /**

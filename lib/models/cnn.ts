@@ -20,6 +20,16 @@ export interface CnnConfig {
   numClasses?: number;
   /** Seed for the weight initializers, for reproducible runs. @default undefined (random) */
   seed?: number;
+  /** Filters of the two convolutions. @default [32, 64] */
+  filters?: [number, number];
+  /** Units of the hidden dense layer. @default 64 */
+  denseUnits?: number;
+  /**
+   * Activation of the last layer: 'softmax' (outputs are probabilities;
+   * compile with `fromLogits: false`) or 'linear' (outputs are logits;
+   * compile with `fromLogits: true`). @default 'softmax'
+   */
+  outputActivation?: 'softmax' | 'linear';
 }
 
 /**
@@ -38,6 +48,9 @@ export interface CnnConfig {
  * const model = buildCifar10Cnn();
  * model.countParams(); // 167562
  * model.outputs[0].shape; // [null, 10]
+ * // Chapter 05's exercises: logits out, or twice the filters (3·3·3·64 + 64 + 3·3·64·128 + 128 + 4608·64 + 64 + 64·10 + 10):
+ * outputActivation(buildCifar10Cnn({ outputActivation: 'linear' })); // 'linear'
+ * buildCifar10Cnn({ filters: [64, 128] }).countParams(); // 371274
  * ```
  * @see [Notebook 05 §2 The model](../../notebooks/05-cifar10-cnn.ipynb#2.-The-model)
  * @see [Notebook 05 §6 The `from_logits` mistake](../../notebooks/05-cifar10-cnn.ipynb#6.-The-from_logits-mistake)
@@ -53,17 +66,23 @@ export function buildCifar10Cnn(config: CnnConfig = {}): tf.LayersModel {
   }
   const seed = config.seed;
   if (seed !== undefined) checkInteger(fn, 'config.seed', seed, 0);
+  const filters = config.filters ?? [32, 64];
+  if (!Array.isArray(filters) || filters.length !== 2) throw new ArgumentError(`${fn}: config.filters must be [conv1, conv2] filter counts, got ${describe(filters)}`);
+  filters.forEach((f, i) => checkInteger(fn, `config.filters[${i}]`, f, 1));
+  const denseUnits = checkInteger(fn, 'config.denseUnits', config.denseUnits ?? 64, 1);
+  const last = config.outputActivation ?? 'softmax';
+  if (last !== 'softmax' && last !== 'linear') throw new ArgumentError(`${fn}: config.outputActivation must be 'softmax' or 'linear', got ${describe(last)}`);
   // Each layer gets its own seed so that layers do not share initial weights.
   const init = (i: number) => tf.initializers.glorotUniform({ seed: seed === undefined ? undefined : seed + i });
 
   const model = tf.sequential({ name: 'cifar10_cnn' });
-  model.add(tf.layers.conv2d({ inputShape: [height, width, channels], filters: 32, kernelSize: 3, activation: 'relu', kernelInitializer: init(1), name: 'conv1' })); // [batch, H-2, W-2, 32]
+  model.add(tf.layers.conv2d({ inputShape: [height, width, channels], filters: filters[0], kernelSize: 3, activation: 'relu', kernelInitializer: init(1), name: 'conv1' })); // [batch, H-2, W-2, 32]
   model.add(tf.layers.maxPooling2d({ poolSize: 2, name: 'pool1' })); // [batch, (H-2)/2, (W-2)/2, 32]
-  model.add(tf.layers.conv2d({ filters: 64, kernelSize: 3, activation: 'relu', kernelInitializer: init(2), name: 'conv2' })); // [batch, ., ., 64]
+  model.add(tf.layers.conv2d({ filters: filters[1], kernelSize: 3, activation: 'relu', kernelInitializer: init(2), name: 'conv2' })); // [batch, ., ., 64]
   model.add(tf.layers.maxPooling2d({ poolSize: 2, name: 'pool2' })); // [batch, 6, 6, 64] for 32×32 input
   model.add(tf.layers.flatten({ name: 'flatten' })); // [batch, 2304]
-  model.add(tf.layers.dense({ units: 64, activation: 'relu', kernelInitializer: init(3), name: 'dense1' })); // [batch, 64]
-  model.add(tf.layers.dense({ units: numClasses, activation: 'softmax', kernelInitializer: init(4), name: 'probabilities' })); // [batch, numClasses]
+  model.add(tf.layers.dense({ units: denseUnits, activation: 'relu', kernelInitializer: init(3), name: 'dense1' })); // [batch, 64]
+  model.add(tf.layers.dense({ units: numClasses, activation: last, kernelInitializer: init(4), name: last === 'softmax' ? 'probabilities' : 'logits' })); // [batch, numClasses]
   return guardImageInput(model); // a clear error for channels-first images
 }
 

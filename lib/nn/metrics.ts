@@ -128,3 +128,44 @@ export function accuracyFromOutputs(yTrue: tf.Tensor1D | tf.Tensor2D, yPred: tf.
     tf.dispose([trueClasses, predictedClasses]);
   }
 }
+
+/**
+ * Accuracy of each class from a confusion matrix: the fraction of the
+ * examples of class c that were predicted c (the recall of c), `NaN` for a
+ * class with no examples.
+ * @param confusion - `[numClasses, numClasses]` counts, rows true class, columns predicted (see {@link confusionMatrix}).
+ * @example
+ * ```ts
+ * perClassAccuracy([[3, 1], [0, 2]]); // [0.75, 1]
+ * ```
+ */
+export function perClassAccuracy(confusion: number[][]): number[] {
+  return confusion.map((row, c) => {
+    const total = row.reduce((a, b) => a + b, 0);
+    return total === 0 ? NaN : row[c] / total;
+  });
+}
+
+/** One off-diagonal cell of a confusion matrix. */
+export interface ConfusedPair {
+  /** The true class. */
+  trueClass: number;
+  /** The class predicted instead. */
+  predictedClass: number;
+  /** How many examples of `trueClass` were predicted `predictedClass`. */
+  count: number;
+}
+
+/**
+ * The `k` largest off-diagonal cells of a confusion matrix: which true class
+ * is most often taken for which other class (ties in row-major order).
+ * @example
+ * ```ts
+ * mostConfusedPairs([[5, 1, 3], [0, 4, 0], [2, 0, 6]], 2); // [{ trueClass: 0, predictedClass: 2, count: 3 }, { trueClass: 2, predictedClass: 0, count: 2 }]
+ * ```
+ */
+export function mostConfusedPairs(confusion: number[][], k = 5): ConfusedPair[] {
+  const pairs: ConfusedPair[] = [];
+  confusion.forEach((row, t) => row.forEach((count, p) => t !== p && count > 0 && pairs.push({ trueClass: t, predictedClass: p, count })));
+  return pairs.sort((a, b) => b.count - a.count).slice(0, k);
+}

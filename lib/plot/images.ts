@@ -13,8 +13,12 @@ import { imageGridHtml, type GridItem } from './charts';
 export interface ImageGridOptions {
   /** `[n]` predicted class of each image; captions then read "predicted / true", mistakes in red. */
   predictions?: ArrayLike<number>;
+  /** `[n]` probability of each image's predicted class, in [0, 1]; captions then show it, e.g. "ship 87% / cat". */
+  confidence?: ArrayLike<number>;
   /** Names of the classes; class numbers are shown without them. */
   classNames?: readonly string[];
+  /** Show only correct predictions: the first `maxImages` of them (for contrast with the mistakes). Needs `predictions`. @default false */
+  onlyCorrect?: boolean;
   /** Which images to show (indices into the batch); default: a sample of `maxImages`. */
   indices?: readonly number[];
   /** Show only mistakes (prediction ≠ label): the first `maxImages` of them. Needs `predictions`. @default false */
@@ -45,11 +49,12 @@ export function sampleIndices(n: number, k: number): number[] {
 /** Which images to show: the given indices, the first mistakes, or an even sample. */
 function chooseIndices(fn: string, images: LabeledExamples, options: ImageGridOptions, maxImages: number): number[] {
   if (options.indices) return [...options.indices];
-  if (!options.onlyMistakes) return sampleIndices(images.n, maxImages);
-  if (!options.predictions) throw new ArgumentError(`${fn}: options.onlyMistakes needs options.predictions`);
-  const mistakes: number[] = [];
-  for (let i = 0; i < images.n && mistakes.length < maxImages; i++) if (options.predictions[i] !== images.labels[i]) mistakes.push(i);
-  return mistakes;
+  if (!options.onlyMistakes && !options.onlyCorrect) return sampleIndices(images.n, maxImages);
+  const which = options.onlyMistakes ? 'onlyMistakes' : 'onlyCorrect';
+  if (!options.predictions) throw new ArgumentError(`${fn}: options.${which} needs options.predictions`);
+  const chosen: number[] = [];
+  for (let i = 0; i < images.n && chosen.length < maxImages; i++) if ((options.predictions[i] !== images.labels[i]) === (which === 'onlyMistakes')) chosen.push(i);
+  return chosen;
 }
 
 /**
@@ -64,6 +69,7 @@ function chooseIndices(fn: string, images: LabeledExamples, options: ImageGridOp
  * const images = { n: 100, pixels: new Uint8Array(100 * 8 * 8), labels: new Int32Array(100), imageShape: [8, 8, 1] as const };
  * imageGrid(images, { maxImages: 10 }).text; // 'image grid: 10 of 100 images'
  * imageGrid(images, { predictions: new Int32Array(100).fill(1), onlyMistakes: true, maxImages: 5 }).text; // 'image grid: 5 of 100 images'
+ * imageGrid(images, { predictions: new Int32Array(100), confidence: new Float32Array(100).fill(0.87), onlyCorrect: true, maxImages: 1 }).html.includes('0 87% / 0'); // true
  * ```
  * @see [Notebook 04 §7 Fashion-MNIST](../../notebooks/04-mlp-maths.ipynb#7.-Fashion-MNIST)
  * @see [Notebook 04 §8 Training the MLP on Fashion-MNIST](../../notebooks/04-mlp-maths.ipynb#8.-Training-the-MLP-on-Fashion-MNIST)
@@ -77,8 +83,9 @@ export function imageGrid(images: LabeledExamples, options: ImageGridOptions = {
   if (!hwc) throw new ArgumentError(`${fn}: images.imageShape must be [height, width, channels], got ${describe(hwc)}`);
   const n = images.n;
   const maxImages = checkInteger(fn, 'options.maxImages', options.maxImages ?? 40, 1);
-  if (options.predictions != null && options.predictions.length !== n) {
-    throw new ArgumentError(`${fn}: options.predictions has ${options.predictions.length} entries but the batch has ${n} images`);
+  for (const key of ['predictions', 'confidence'] as const) {
+    const a = options[key];
+    if (a != null && a.length !== n) throw new ArgumentError(`${fn}: options.${key} has ${a.length} entries but the batch has ${n} images`);
   }
   const indices = chooseIndices(fn, images, options, maxImages);
   indices.forEach((i, k) => checkInteger(fn, `options.indices[${k}]`, i, 0, n - 1));
@@ -87,13 +94,15 @@ export function imageGrid(images: LabeledExamples, options: ImageGridOptions = {
     const label = images.labels[i];
     const pred = options.predictions?.[i];
     if (pred === undefined) return { index: i, caption: name(label) };
-    return { index: i, caption: `${name(pred)} / ${name(label)}`, color: pred !== label ? '#c00' : '#070' };
+    const p = options.confidence?.[i];
+    const conf = p === undefined ? '' : ` ${Math.round(p * 100)}%`;
+    return { index: i, caption: `${name(pred)}${conf} / ${name(label)}`, color: pred !== label ? '#c00' : '#070' };
   });
-  const sampled = !options.indices && !options.onlyMistakes && n > maxImages;
+  const sampled = !options.indices && !options.onlyMistakes && !options.onlyCorrect && n > maxImages;
   const what = `${indices.length.toLocaleString('en-US')} of ${n.toLocaleString('en-US')} images`;
   const note = [
-    sampled ? `${what} (an evenly spaced sample)` : options.onlyMistakes ? `${what}: the first mistakes` : what,
-    options.predictions ? 'caption: predicted / true, mistakes in red' : '',
+    sampled ? `${what} (an evenly spaced sample)` : options.onlyMistakes ? `${what}: the first mistakes` : options.onlyCorrect ? `${what}: the first correct predictions` : what,
+    options.predictions ? `caption: predicted${options.confidence ? ' (its probability)' : ''} / true, mistakes in red` : '',
   ].filter(Boolean);
   const html = `<div style="font-size:smaller;color:#666">${escapeHtml(note.join('; '))}</div>${imageGridHtml(images.pixels, [n, hwc[0], hwc[1], hwc[2]], items, options.columns ?? 10, options.scale ?? 3)}`;
   return { html, text: `image grid: ${what}` };

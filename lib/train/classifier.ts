@@ -136,6 +136,21 @@ export function makeBatch(
 }
 
 /**
+ * A clear error for a minibatch that does not fit in memory (the wasm
+ * backend's heap is at most 4 GiB; its kernels then fail with "memory access
+ * out of bounds" or an abort), or undefined for other errors.
+ */
+function outOfMemory(fn: string, err: unknown, batchSize: number): ArgumentError | undefined {
+  const message = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+  if (!/memory access out of bounds|out of memory|Aborted\(OOM\)|Cannot enlarge memory|WebAssembly\.Memory|Array buffer allocation failed/i.test(message)) return undefined;
+  return new ArgumentError(
+    `${fn}: a minibatch of ${batchSize} images does not fit in the ${tf.getBackend()} backend's memory (${message.split('\n')[0]}); ` +
+      `pass a smaller options.batchSize (--batch-size in npm run cifar10), e.g. ${Math.max(1, 2 ** Math.floor(Math.log2(batchSize / 8)))}. ` +
+      `In a notebook, restart the kernel if later cells fail: the backend's memory may be left broken.`,
+  );
+}
+
+/**
  * Name of the first model weight holding NaN or ±Infinity, or undefined when all are finite.
  * @example
  * ```ts
@@ -163,6 +178,8 @@ export interface Evaluation {
   predictions: Int32Array;
   /** `[n, numClasses]` float32 class probabilities, row-major. */
   probabilities: Float32Array;
+  /** `[n]` float32 probability of each predicted class (the model's confidence), in [0, 1]. */
+  confidence: Float32Array;
   /** `[numClasses, numClasses]` counts, rows true class, columns predicted. */
   confusion: number[][];
 }
@@ -214,12 +231,14 @@ export async function evaluateClassifier(model: tf.LayersModel, data: LabeledExa
     tf.dispose([X, y, p]);
   }
   const predictions = new Int32Array(data.n);
+  const confidence = new Float32Array(data.n);
   let lossSum = 0;
   let correct = 0;
   for (let i = 0; i < data.n; i++) {
     let best = 0;
     for (let c = 1; c < numClasses; c++) if (probabilities[i * numClasses + c] > probabilities[i * numClasses + best]) best = c;
     predictions[i] = best;
+    confidence[i] = probabilities[i * numClasses + best];
     if (best === data.labels[i]) correct++;
     // Same clipping as Keras/TF.js: probabilities in [1e-7, 1 - 1e-7].
     lossSum -= Math.log(Math.min(Math.max(probabilities[i * numClasses + data.labels[i]], 1e-7), 1 - 1e-7));
@@ -229,6 +248,7 @@ export async function evaluateClassifier(model: tf.LayersModel, data: LabeledExa
     accuracy: correct / data.n,
     predictions,
     probabilities,
+    confidence,
     confusion: confusionMatrix(data.labels, predictions, numClasses),
   };
 }
@@ -299,6 +319,8 @@ export async function trainClassifier(model: tf.LayersModel, train: LabeledExamp
         const values = await model.trainOnBatch(X, y);
         const [loss, accuracy] = Array.isArray(values) ? values : [values, NaN];
         return { loss, accuracy, size: end - start };
+      } catch (err) {
+        throw outOfMemory(fn, err, batchSize) ?? err;
       } finally {
         tf.dispose([X, y]);
       }

@@ -164,6 +164,16 @@ describe('loadCifar10 from a local archive or folder', () => {
     expect(data.source).toBe(archive);
   });
 
+  it('reports a member that is a folder as a DataFormatError naming it, not a raw EISDIR', async () => {
+    const root = path.join(tmp, 'member-is-folder');
+    writeFolder(root, standardMembers(PER_BATCH, TEST_N));
+    const member = path.join(root, 'cifar-10-batches-bin', 'data_batch_1.bin');
+    fs.rmSync(member);
+    fs.mkdirSync(member);
+    await expect(loadCifar10({ source: root })).rejects.toThrow(DataFormatError);
+    await expect(loadCifar10({ source: root })).rejects.toThrow(`loadCifar10: ${member} is a folder, not a CIFAR-10 member file`);
+  });
+
   it('reads an extracted folder given as its parent or as cifar-10-batches-bin itself', async () => {
     const root = path.join(tmp, 'extracted');
     writeFolder(root, standardMembers(PER_BATCH, TEST_N));

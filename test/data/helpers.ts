@@ -1,4 +1,5 @@
 /** Test helpers for lib/data: synthetic CIFAR-10 records and archives, temp folders, a local HTTP server. */
+import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as http from 'http';
 import * as os from 'os';
@@ -123,8 +124,14 @@ export interface LocalServer {
   close: () => Promise<void>;
 }
 
-/** Starts an HTTP server on 127.0.0.1, port chosen by the OS. */
+/**
+ * Starts an HTTP server on 127.0.0.1, port chosen by the OS. The library
+ * honours HTTP_PROXY, and undici proxies loopback addresses too, so when a
+ * developer's shell sets a proxy, 127.0.0.1 is added to NO_PROXY: their proxy
+ * could not reach this server.
+ */
 export async function startServer(handler: http.RequestListener): Promise<LocalServer> {
+  bypassProxyForLoopback();
   let count = 0;
   const server = http.createServer((req, res) => {
     count++;
@@ -141,4 +148,146 @@ export async function startServer(handler: http.RequestListener): Promise<LocalS
         server.close(() => resolve());
       }),
   };
+}
+
+function bypassProxyForLoopback(): void {
+  if (!['HTTP_PROXY', 'http_proxy', 'HTTPS_PROXY', 'https_proxy'].some((k) => process.env[k])) return;
+  for (const k of ['NO_PROXY', 'no_proxy']) {
+    const entries = (process.env[k] ?? '').split(/[,\s]+/).filter(Boolean);
+    if (!entries.includes('127.0.0.1')) process.env[k] = [...entries, '127.0.0.1'].join(',');
+  }
+}
+
+/** Proxy variables a developer's shell may set; tests against the local server clear or set them explicitly. */
+export const PROXY_VARS = ['HTTP_PROXY', 'http_proxy', 'HTTPS_PROXY', 'https_proxy', 'NO_PROXY', 'no_proxy'] as const;
+
+/**
+ * Runs `fn` with the proxy variables set as in `env` (others removed) and
+ * restores them afterwards.
+ */
+export async function withProxyEnv<T>(env: Partial<Record<(typeof PROXY_VARS)[number], string>>, fn: () => Promise<T>): Promise<T> {
+  const saved = Object.fromEntries(PROXY_VARS.map((k) => [k, process.env[k]]));
+  for (const k of PROXY_VARS) {
+    if (env[k] === undefined) delete process.env[k];
+    else process.env[k] = env[k];
+  }
+  try {
+    return await fn();
+  } finally {
+    for (const k of PROXY_VARS) {
+      if (saved[k] === undefined) delete process.env[k];
+      else process.env[k] = saved[k];
+    }
+  }
+}
+
+export interface LocalProxy {
+  /** `http://127.0.0.1:PORT` */
+  origin: string;
+  /** Plain proxy requests received (their absolute URLs), in order. */
+  requests: string[];
+  /** CONNECT tunnels asked for (`host:port`), in order. */
+  connects: string[];
+  close: () => Promise<void>;
+}
+
+/**
+ * Starts a real HTTP proxy (the npm package `proxy`, by TooTallNate) on
+ * 127.0.0.1 that records what it is asked to fetch. `authenticate` makes it
+ * answer 407 when it returns false.
+ */
+export async function startProxy(authenticate?: (req: http.IncomingMessage) => boolean): Promise<LocalProxy> {
+  // `proxy` is an ES module; its types are not visible under moduleResolution node10.
+  const { createProxy } = (await import('proxy' as string)) as { createProxy: (server: http.Server) => http.Server & { authenticate?: unknown } };
+  const server = createProxy(http.createServer());
+  if (authenticate) server.authenticate = authenticate;
+  const requests: string[] = [];
+  const connects: string[] = [];
+  server.prependListener('request', (req: http.IncomingMessage) => requests.push(req.url ?? ''));
+  server.prependListener('connect', (req: http.IncomingMessage) => connects.push(req.url ?? ''));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    origin: `http://127.0.0.1:${port}`,
+    requests,
+    connects,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/** Whether this process runs as root (where permission bits do not stop writes). */
+export const IS_ROOT = process.getuid?.() === 0;
+
+/** uid/gid of the user `nobody`, used to run permission cases as a normal user when the tests run as root. */
+export const NOBODY = 65534;
+
+export interface ChildResult {
+  /** Exit status of the child. */
+  status: number | null;
+  /** Lines the child printed with `report(...)`, parsed. */
+  reports: Array<Record<string, unknown>>;
+  stderr: string;
+}
+
+const REPO_ROOT = path.resolve(__dirname, '../..');
+
+/**
+ * Runs `body` (JavaScript, may use `await`) in a fresh Node process, as user
+ * `uid` when given (the tests run as root, so permission bits only bite for
+ * another user), with exactly the environment `env`. In `body`, `load('lib/…')`
+ * requires a TypeScript module of this repository (transpiled on the fly) and
+ * `report(obj)` prints an object for the test to read; `run(promise)` reports
+ * `{ ok: true }` or the error's name and message.
+ */
+export function runNode(body: string, env: NodeJS.ProcessEnv, uid?: number): ChildResult {
+  const bootstrap = `
+    const { createRequire } = require('node:module');
+    const fs = require('node:fs');
+    const path = require('node:path');
+    const req = createRequire(${JSON.stringify(path.join(REPO_ROOT, 'package.json'))});
+    const ts = req('typescript');
+    require.extensions['.ts'] = (m, filename) => {
+      const out = ts.transpileModule(fs.readFileSync(filename, 'utf8'), {
+        fileName: filename,
+        compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true },
+      }).outputText;
+      m._compile(out, filename);
+    };
+    const load = (rel) => req(path.join(${JSON.stringify(REPO_ROOT)}, rel));
+    const report = (obj) => console.log('@@' + JSON.stringify(obj));
+    const run = (p) => p.then(() => report({ ok: true }), (e) => report({ ok: false, name: e && e.name, message: e && e.message }));
+    (async () => { ${body} })().catch((e) => { console.error(e); process.exit(3); });
+  `;
+  const r = spawnSync(process.execPath, ['-e', bootstrap], {
+    cwd: '/',
+    env,
+    encoding: 'utf8',
+    timeout: 120_000,
+    ...(uid !== undefined ? { uid, gid: uid } : {}),
+  });
+  const reports = (r.stdout ?? '')
+    .split('\n')
+    .filter((l) => l.startsWith('@@'))
+    .map((l) => JSON.parse(l.slice(2)) as Record<string, unknown>);
+  return { status: r.status, reports, stderr: (r.stderr ?? '') + (r.error ? String(r.error) : '') };
+}
+
+/**
+ * Mounts a tmpfs of `options` (e.g. `size=64k` or `ro`) on the folder `dir`;
+ * returns why it could not (not root, no mount permission in this container), or undefined.
+ */
+export function mountTmpfs(dir: string, options: string): string | undefined {
+  if (!IS_ROOT) return 'mounting a tmpfs needs root';
+  const r = spawnSync('mount', ['-t', 'tmpfs', '-o', options, 'tmpfs', dir], { encoding: 'utf8' });
+  if (r.status !== 0) return `mount -t tmpfs failed: ${(r.stderr || String(r.error)).trim()}`;
+  return undefined;
+}
+
+/** Unmounts what {@link mountTmpfs} mounted. */
+export function unmount(dir: string): void {
+  spawnSync('umount', [dir]);
 }
