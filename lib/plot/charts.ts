@@ -14,23 +14,35 @@ import type { Figure } from './figure';
  * @example
  * ```ts
  * historyFigure([{ epoch: 1, loss: 2, accuracy: 0.3 }]).data.length; // 2
+ * // Legend: one entry per set, in one colour each (loss on the left panel, accuracy on the right):
+ * historyFigure([{ epoch: 1, loss: 2, accuracy: 0.3, valLoss: 2.1, valAccuracy: 0.25 }]).data.filter((t) => t.showlegend).map((t) => t.name); // ['train', 'validation']
  * ```
  * @see [Notebook 02 §6 The loop, with metrics](../../notebooks/02-training-pipeline.ipynb#6.-The-loop,-with-metrics)
- * @see [Notebook 04 §8 Training the MLP on Fashion-MNIST](../../notebooks/04-mlp-maths.ipynb#8.-Training-the-MLP-on-Fashion-MNIST)
- * @see [Notebook 05 §3 Training](../../notebooks/05-cifar10-cnn.ipynb#3.-Training)
  */
 export function historyFigure(history: EpochRecord[], title = 'Training history'): Figure {
   if (!Array.isArray(history)) throw new ArgumentError(`historyFigure: history must be an array of epoch records, got ${describe(history)}`);
   const x = history.map((h) => h.epoch);
+  // One legend entry per set (train, validation), one colour each; the two panels say which metric.
+  // A single epoch is a point per series: draw it as a visible marker with its value.
+  const single = history.length === 1;
+  const series = (name: string, color: string, y: (number | null)[], axes: 2 | 1) => ({
+    x,
+    y,
+    name,
+    legendgroup: name,
+    showlegend: axes === 1,
+    mode: single ? 'markers+text' : 'lines+markers',
+    ...(single ? { text: y.map((v) => (v === null ? '' : v.toFixed(3))), textposition: 'top center', marker: { size: 10, color } } : {}),
+    xaxis: axes === 1 ? 'x' : 'x2',
+    yaxis: axes === 1 ? 'y' : 'y2',
+    line: { color },
+  });
   const data: Record<string, unknown>[] = [
-    { x, y: history.map((h) => h.loss), name: 'train loss', mode: 'lines+markers', xaxis: 'x', yaxis: 'y', line: { color: '#1f77b4' } },
-    { x, y: history.map((h) => h.accuracy), name: 'train accuracy', mode: 'lines+markers', xaxis: 'x2', yaxis: 'y2', line: { color: '#1f77b4' } },
+    series('train', '#1f77b4', history.map((h) => h.loss), 1),
+    series('train', '#1f77b4', history.map((h) => h.accuracy), 2),
   ];
   if (history.some((h) => h.valLoss !== undefined)) {
-    data.push(
-      { x, y: history.map((h) => h.valLoss ?? null), name: 'validation loss', mode: 'lines+markers', xaxis: 'x', yaxis: 'y', line: { color: '#ff7f0e' } },
-      { x, y: history.map((h) => h.valAccuracy ?? null), name: 'validation accuracy', mode: 'lines+markers', xaxis: 'x2', yaxis: 'y2', line: { color: '#ff7f0e' } },
-    );
+    data.push(series('validation', '#ff7f0e', history.map((h) => h.valLoss ?? null), 1), series('validation', '#ff7f0e', history.map((h) => h.valAccuracy ?? null), 2));
   }
   return {
     data,

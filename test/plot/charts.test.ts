@@ -9,7 +9,15 @@ import { imageGridHtml, imagePng } from '../../lib/plot/charts';
 describe('charts', () => {
   it('historyFigure has train and validation traces when validation is recorded', () => {
     const fig = historyFigure([{ epoch: 1, loss: 2, accuracy: 0.3, valLoss: 1.9, valAccuracy: 0.35 }]);
-    expect(fig.data.map((d) => d.name)).toEqual(['train loss', 'train accuracy', 'validation loss', 'validation accuracy']);
+    expect(fig.data.map((d) => d.name)).toEqual(['train', 'train', 'validation', 'validation']);
+    expect(fig.data.map((d) => d.yaxis)).toEqual(['y', 'y2', 'y', 'y2']); // loss left, accuracy right
+    expect(fig.data.filter((d) => d.showlegend).map((d) => `${d.name} ${(d.line as { color: string }).color}`)).toEqual(['train #1f77b4', 'validation #ff7f0e']);
+  });
+  it('historyFigure draws a single epoch as labelled markers, several as lines', () => {
+    const one = historyFigure([{ epoch: 1, loss: 2.34567, accuracy: 0.3 }]);
+    expect(one.data[0]).toMatchObject({ mode: 'markers+text', text: ['2.346'] });
+    const two = historyFigure([{ epoch: 1, loss: 2, accuracy: 0.3 }, { epoch: 2, loss: 1, accuracy: 0.6 }]);
+    expect(two.data[0].mode).toBe('lines+markers');
   });
   it('confusionMatrixFigure and the table carry every count', () => {
     const m = [[5, 1], [2, 7]];
