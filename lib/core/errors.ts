@@ -4,6 +4,19 @@
  * the argument, then what was expected and what came.
  */
 
+/**
+ * Drops the stack frames a learner cannot act on: those inside the notebook
+ * kernel (tslab) and inside Node itself. A cell that throws then shows the
+ * message and the frames of the library and of the learner's own code.
+ */
+function trimStack(err: Error): void {
+  if (typeof err.stack !== 'string') return;
+  err.stack = err.stack
+    .split('\n')
+    .filter((line) => !/^\s+at .*(node_modules[\\/]tslab[\\/]|node:internal|\(node:)/.test(line))
+    .join('\n');
+}
+
 /** An argument has the wrong type, shape or value. 
  * @example
  * ```ts
@@ -13,6 +26,11 @@
 export class ArgumentError extends TypeError {
   /** Always `'ArgumentError'`, so `err.name` tells the kind after serialisation too. */
   override name = 'ArgumentError';
+
+  constructor(message?: string, options?: ErrorOptions) {
+    super(message, options);
+    trimStack(this);
+  }
 }
 
 /** A file or archive does not have the structure its format requires. 
@@ -24,6 +42,11 @@ export class ArgumentError extends TypeError {
 export class DataFormatError extends Error {
   /** Always `'DataFormatError'`, so `err.name` tells the kind after serialisation too. */
   override name = 'DataFormatError';
+
+  constructor(message?: string, options?: ErrorOptions) {
+    super(message, options);
+    trimStack(this);
+  }
 }
 
 /** A download failed: HTTP status, size or checksum mismatch, interrupted transfer. 
@@ -35,6 +58,11 @@ export class DataFormatError extends Error {
 export class DownloadError extends Error {
   /** Always `'DownloadError'`, so `err.name` tells the kind after serialisation too. */
   override name = 'DownloadError';
+
+  constructor(message?: string, options?: ErrorOptions) {
+    super(message, options);
+    trimStack(this);
+  }
 }
 
 /**
@@ -49,6 +77,11 @@ export class DownloadError extends Error {
 export class StorageError extends Error {
   /** Always `'StorageError'`, so `err.name` tells the kind after serialisation too. */
   override name = 'StorageError';
+
+  constructor(message?: string, options?: ErrorOptions) {
+    super(message, options);
+    trimStack(this);
+  }
 }
 
 /** Training stopped: the loss became NaN or infinite. 
@@ -60,6 +93,11 @@ export class StorageError extends Error {
 export class NonFiniteLossError extends Error {
   /** Always `'NonFiniteLossError'`, so `err.name` tells the kind after serialisation too. */
   override name = 'NonFiniteLossError';
+
+  constructor(message?: string, options?: ErrorOptions) {
+    super(message, options);
+    trimStack(this);
+  }
 }
 
 /**

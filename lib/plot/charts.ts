@@ -87,8 +87,9 @@ export function confusionMatrixFigure(matrix: number[][], classNames: readonly s
     ],
     layout: {
       title: { text: title },
-      xaxis: { title: { text: 'predicted class' } },
-      yaxis: { title: { text: 'true class' }, autorange: 'reversed' },
+      // automargin: plotly.js makes room for the class names, so the axis titles do not overlap them.
+      xaxis: { title: { text: 'predicted class' }, automargin: true },
+      yaxis: { title: { text: 'true class' }, autorange: 'reversed', automargin: true },
       margin: { l: 100, b: 100 },
     },
   };
@@ -135,7 +136,7 @@ export function barFigure(labels: readonly string[], values: readonly number[], 
   if (labels.length !== values.length) throw new ArgumentError(`barFigure: labels has ${labels.length} entries but values has ${values.length}`);
   return {
     data: [{ type: 'bar', x: [...labels], y: [...values], text: values.map((v) => v.toLocaleString('en-US')), textposition: 'auto' }],
-    layout: { title: { text: title }, yaxis: { title: { text: yTitle } } },
+    layout: { title: { text: title }, xaxis: { automargin: true }, yaxis: { title: { text: yTitle }, automargin: true } },
   };
 }
 
