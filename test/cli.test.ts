@@ -4,7 +4,10 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CHAPTER05_CONFIG } from '../lib';
-import { ROOT, SUBSET, codeCells } from './helpers/notebook';
+import { CIFAR10_ARCHIVE, ROOT, codeCells } from './helpers/notebook';
+
+/** The run's CIFAR-10 archive: the real subset, else a synthetic one of the same shape (test/setup/global.ts). */
+const ARCHIVE = CIFAR10_ARCHIVE;
 
 const CLI = path.join(ROOT, 'dist', 'lib', 'cli', 'cifar10.js');
 
@@ -34,9 +37,9 @@ describe('npm run cifar10 (the main job)', () => {
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/\/nonexistent\/cifar.tar.gz/);
   });
-  it.skipIf(!fs.existsSync(SUBSET))('trains, evaluates, saves the model and a report, and prints a JSON summary last', () => {
+  it('trains, evaluates, saves the model and a report, and prints a JSON summary last', () => {
     const out = fs.mkdtempSync(path.join(os.tmpdir(), 'dlc-cli-'));
-    const r = run(['--data', SUBSET, '--epochs', '1', '--train-size', '300', '--test-size', '200', '--batch-size', '50', '--out', out, '--json']);
+    const r = run(['--data', ARCHIVE, '--epochs', '1', '--train-size', '300', '--test-size', '200', '--batch-size', '50', '--out', out, '--json']);
     if (r.status !== 0) console.error(r.stderr);
     expect(r.status).toBe(0);
     const lines = r.stdout.trim().split('\n');
@@ -44,7 +47,7 @@ describe('npm run cifar10 (the main job)', () => {
     // 10% of the 300 training images are held out for validation (CHAPTER05_CONFIG.full.validationFraction); the test set is separate.
     expect(summary).toMatchObject({ backend: 'wasm', epochs: 1, trainSize: 270, validationSize: 30, testSize: 200, batchSize: 50, seed: 0, chanceAccuracy: 0.1 });
     expect(summary.history[0].valAccuracy).toBeGreaterThanOrEqual(0);
-    expect(summary.command).toBe(`npm run cifar10 -- --data ${SUBSET} --epochs 1 --train-size 300 --test-size 200 --batch-size 50 --out ${out} --json`);
+    expect(summary.command).toBe(`npm run cifar10 -- --data ${ARCHIVE} --epochs 1 --train-size 300 --test-size 200 --batch-size 50 --out ${out} --json`);
     expect(summary.perClassAccuracy).toHaveLength(10);
     expect(summary.mostConfused.length).toBeGreaterThan(0);
     expect(summary.testAccuracy).toBeGreaterThanOrEqual(0);
@@ -59,9 +62,9 @@ describe('npm run cifar10 (the main job)', () => {
     for (const heading of ['Accuracy per class (test set)', 'Most confused pairs (test set)', 'Some correct predictions, for contrast', 'To reproduce:', '(guessing: 10.0%)']) expect(html).toContain(heading);
     expect(html).toMatch(/[a-z]+ \d+% \/ [a-z]+</); // a mistake's caption with its probability
   });
-  it.skipIf(!fs.existsSync(SUBSET))('COURSE_QUICK=1 uses a small slice and one epoch', () => {
+  it('COURSE_QUICK=1 uses a small slice and one epoch', () => {
     const out = fs.mkdtempSync(path.join(os.tmpdir(), 'dlc-cli-'));
-    const r = run(['--out', out, '--json'], { COURSE_QUICK: '1', DL_COURSE_CIFAR10: SUBSET });
+    const r = run(['--out', out, '--json'], { COURSE_QUICK: '1', DL_COURSE_CIFAR10: ARCHIVE });
     expect(r.status).toBe(0);
     const summary = JSON.parse(r.stdout.trim().split('\n').pop()!);
     const { epochs, trainSize, testSize, batchSize, learningRate, validationFraction } = CHAPTER05_CONFIG.quick;
@@ -71,8 +74,8 @@ describe('npm run cifar10 (the main job)', () => {
   });
 });
 
-describe.skipIf(!fs.existsSync(SUBSET))('stopping and failing leave nothing behind', () => {
-  const args = (out: string) => ['--data', SUBSET, '--train-size', '2000', '--test-size', '100', '--epochs', '5', '--out', out];
+describe('stopping and failing leave nothing behind', () => {
+  const args = (out: string) => ['--data', ARCHIVE, '--train-size', '2000', '--test-size', '100', '--epochs', '5', '--out', out];
   it('Ctrl-C during training stops at the next minibatch, exits 130 and writes nothing', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dlc-cli-int-'));
     const out = path.join(dir, 'deep', 'run');
@@ -109,7 +112,7 @@ describe.skipIf(!fs.existsSync(SUBSET))('stopping and failing leave nothing behi
   });
   it('a minibatch too large for the wasm heap gets a clear error suggesting a smaller --batch-size, not an abort', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dlc-cli-oom-'));
-    const r = run(['--data', SUBSET, '--train-size', '10000', '--test-size', '100', '--epochs', '1', '--batch-size', '10000', '--backend', 'wasm', '--out', path.join(dir, 'run')]);
+    const r = run(['--data', ARCHIVE, '--train-size', '10000', '--test-size', '100', '--epochs', '1', '--batch-size', '10000', '--backend', 'wasm', '--out', path.join(dir, 'run')]);
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/trainClassifier: a minibatch of 10000 images does not fit in the wasm backend's memory .*pass a smaller options.batchSize \(--batch-size in npm run cifar10\), e\.g\. 1024/);
     expect(fs.readdirSync(dir)).toEqual([]);
@@ -123,7 +126,7 @@ describe.skipIf(!fs.existsSync(SUBSET))('stopping and failing leave nothing behi
   it('npm run cifar10 from a subfolder resolves --data and --out against that subfolder (INIT_CWD)', () => {
     const sub = fs.mkdtempSync(path.join(ROOT, 'runs', 'subfolder-'));
     try {
-      fs.copyFileSync(SUBSET, path.join(sub, 'local.tar.gz'));
+      fs.copyFileSync(ARCHIVE, path.join(sub, 'local.tar.gz'));
       const r = spawnSync('npm', ['run', '--silent', 'cifar10', '--', '--data', 'local.tar.gz', '--train-size', '64', '--test-size', '32', '--epochs', '1', '--out', 'myrun', '--json'], {
         cwd: sub,
         encoding: 'utf8',

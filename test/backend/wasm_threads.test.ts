@@ -138,8 +138,9 @@ describe('useThreadedWasm', () => {
 });
 
 describe('a Node program on the threaded backend', () => {
-  const built = path.join(ROOT, 'dist', 'lib', 'backend.js');
-  it.skipIf(!fs.existsSync(built))('exits by itself after its last line (compiled dist/lib/backend.js)', () => {
+  const built = path.join(ROOT, 'dist', 'lib', 'backend', 'backend.js');
+  it('exits by itself after its last line (compiled dist/lib/backend/backend.js; npm test builds it first)', () => {
+    expect(fs.existsSync(built), `${built}: run npm run build`).toBe(true);
     const script = `
       const { initBackend } = require(${JSON.stringify(built)});
       const tf = require('@tensorflow/tfjs');

@@ -16,7 +16,6 @@ import { imagesToTensor, labelsToTensor, sliceExamples as sliceSplit, type Label
 import { ArgumentError, DataFormatError, DownloadError } from '../../lib/core/errors';
 import {
   CLASS_NAMES,
-  SUBSET_ARCHIVE,
   TEST_FIRST,
   buildTar,
   expectedLabel,
@@ -30,6 +29,7 @@ import {
   writeFolder,
   type Member,
 } from './helpers';
+import { CIFAR10_ARCHIVE, haveRealPhotos } from '../helpers/notebook';
 
 const PER_BATCH = 3;
 const TEST_N = 4;
@@ -389,14 +389,16 @@ describe('defaultCacheDir', () => {
   });
 });
 
-const haveSubset = fs.existsSync(SUBSET_ARCHIVE);
-if (!haveSubset) console.warn(`cifar10.test: skipping the real-subset tests: ${SUBSET_ARCHIVE} not found`);
+// The run's archive (test/setup/global.ts): the real subset, else a synthetic
+// archive of the same shape (5 × 2,000 training and 2,000 test images, classes
+// balanced), so these run either way.
+const RUN_ARCHIVE = CIFAR10_ARCHIVE;
 
-describe.skipIf(!haveSubset)(`loadCifar10 on the real subset${haveSubset ? '' : ' (skipped: ../shared/data/cifar10-subset/cifar-10-binary.tar.gz not found)'}`, () => {
+describe(`loadCifar10 on the run's subset-sized archive (${haveRealPhotos ? 'real photos' : 'synthetic'})`, () => {
   let data: Awaited<ReturnType<typeof loadCifar10>>;
 
   beforeAll(async () => {
-    data = await loadCifar10({ source: SUBSET_ARCHIVE });
+    data = await loadCifar10({ source: RUN_ARCHIVE });
   });
 
   it('reads 10000 train and 2000 test images with the 10 class names', () => {
@@ -434,7 +436,7 @@ describe.skipIf(!haveSubset)(`loadCifar10 on the real subset${haveSubset ? '' : 
   });
 
   it('keeps the first trainSize and testSize records of the real data', async () => {
-    const small = await loadCifar10({ source: SUBSET_ARCHIVE, trainSize: 500, testSize: 100 });
+    const small = await loadCifar10({ source: RUN_ARCHIVE, trainSize: 500, testSize: 100 });
     expect(small.train.n).toBe(500);
     expect(small.test.n).toBe(100);
     expect(Array.from(small.train.labels)).toEqual(Array.from(data.train.labels.subarray(0, 500)));
@@ -442,6 +444,6 @@ describe.skipIf(!haveSubset)(`loadCifar10 on the real subset${haveSubset ? '' : 
   });
 
   it('rejects a trainSize larger than the 10000 records available', async () => {
-    await expect(loadCifar10({ source: SUBSET_ARCHIVE, trainSize: 10001 })).rejects.toThrow(/trainSize must be <= 10000/);
+    await expect(loadCifar10({ source: RUN_ARCHIVE, trainSize: 10001 })).rejects.toThrow(/trainSize must be <= 10000/);
   });
 });

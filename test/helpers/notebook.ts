@@ -8,7 +8,21 @@ import * as path from 'node:path';
 import * as ts from 'typescript';
 
 export const ROOT = path.resolve(__dirname, '..', '..');
+/** The real-image CIFAR-10 subset shipped beside the repository (may be absent). */
 export const SUBSET = path.resolve(ROOT, '..', 'shared', 'data', 'cifar10-subset', 'cifar-10-binary.tar.gz');
+
+/**
+ * The CIFAR-10 archive of this test run (official binary layout, 10,000 train
+ * and 2,000 test images): the real subset when it exists, else a synthetic one
+ * that test/setup/global.ts makes. Outside vitest (no globalSetup), the subset.
+ */
+export const CIFAR10_ARCHIVE = process.env.DLC_TEST_CIFAR10 || SUBSET;
+
+/** Whether {@link CIFAR10_ARCHIVE} holds real photos: tests whose bars need them (accuracy above chance) skip otherwise. */
+export const haveRealPhotos = process.env.DLC_TEST_CIFAR10 ? process.env.DLC_TEST_REAL_PHOTOS === '1' : fs.existsSync(SUBSET);
+
+/** Test-name suffix of tests skipped without real photos. */
+export const NEEDS_REAL_PHOTOS = '(needs real photos: ../shared/data/cifar10-subset)';
 
 interface Cell {
   cell_type: string;

@@ -2,17 +2,18 @@
  * The library as a user installs it: pack the project, install the tarball
  * into a fresh project outside the repository, and run there a TypeScript file
  * (the README's example, type-checked with tsc --strict), a CommonJS file and
- * an ES module that load the CIFAR-10 subset, build the chapter-05 CNN and run
- * a forward pass.
+ * an ES module that load CIFAR-10 (the run's archive: the real subset, else a
+ * synthetic one), build the chapter-05 CNN and run a forward pass.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ROOT, SUBSET } from '../helpers/notebook';
+import { CIFAR10_ARCHIVE, ROOT } from '../helpers/notebook';
 
-const haveSubset = fs.existsSync(SUBSET);
+/** The run's CIFAR-10 archive: the real subset, else a synthetic one (test/setup/global.ts). */
+const ARCHIVE = CIFAR10_ARCHIVE;
 let project = '';
 let tarball = '';
 
@@ -28,7 +29,7 @@ function npm(args: string[], cwd: string): string {
   return execFileSync('npm', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 300_000 });
 }
 
-describe.skipIf(!haveSubset)('the packed library, installed in a fresh project', () => {
+describe('the packed library, installed in a fresh project', () => {
   beforeAll(() => {
     project = fs.mkdtempSync(path.join(os.tmpdir(), 'dlc-consumer-'));
     const packed = JSON.parse(npm(['pack', '--json', '--ignore-scripts', '--pack-destination', project], ROOT)) as { filename: string; files: { path: string }[] }[];
@@ -55,7 +56,7 @@ describe.skipIf(!haveSubset)('the packed library, installed in a fresh project',
     fs.writeFileSync(path.join(project, 'example.ts'), readmeExample());
     const tsc = path.join(project, 'node_modules', '.bin', 'tsc');
     execFileSync(tsc, ['--strict', '--skipLibCheck', '--module', 'commonjs', '--target', 'es2022', '--esModuleInterop', '--types', 'node', 'example.ts'], { cwd: project, encoding: 'utf8' });
-    const r = spawnSync(process.execPath, ['example.js'], { cwd: project, encoding: 'utf8', env: { ...process.env, DL_COURSE_CIFAR10: SUBSET } });
+    const r = spawnSync(process.execPath, ['example.js'], { cwd: project, encoding: 'utf8', env: { ...process.env, DL_COURSE_CIFAR10: ARCHIVE } });
     expect(r.stderr).not.toMatch(/Error/);
     expect(r.stdout.trim()).toBe('wasm [ 32, 10 ]');
   });
@@ -64,7 +65,7 @@ describe.skipIf(!haveSubset)('the packed library, installed in a fresh project',
     const body = (imp: string) => `${imp}
 (async () => {
   await dl.initBackend({ backend: 'wasm' });
-  const data = await dl.loadCifar10({ source: ${JSON.stringify(SUBSET)}, trainSize: 10, testSize: 16 });
+  const data = await dl.loadCifar10({ source: ${JSON.stringify(ARCHIVE)}, trainSize: 10, testSize: 16 });
   const model = dl.buildCifar10Cnn();
   const y = model.predict(dl.imagesToTensor(data.test));
   console.log(JSON.stringify({ shape: y.shape, params: model.countParams(), classes: data.classNames.length }));

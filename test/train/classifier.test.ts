@@ -1,4 +1,3 @@
-import * as fs from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import {
@@ -15,7 +14,7 @@ import {
   trainMlp,
   type LabeledExamples,
 } from '../../lib';
-import { SUBSET } from '../helpers/notebook';
+import { NEEDS_REAL_PHOTOS, SUBSET, haveRealPhotos } from '../helpers/notebook';
 
 beforeAll(async () => {
   await initBackend({ backend: 'wasm' });
@@ -181,7 +180,7 @@ describe('trainClassifier', () => {
     const { history } = await trainClassifier(model, data, { epochs: 1, batchSize: 4, progress: 'none' });
     expect(history[0].loss).toBeCloseTo(expected, 4);
   });
-  it.skipIf(!fs.existsSync(SUBSET))('learns real CIFAR-10 images: 2 epochs on 2,000 beat chance clearly', async () => {
+  it.skipIf(!haveRealPhotos)(`learns real CIFAR-10 images: 2 epochs on 2,000 beat chance clearly ${NEEDS_REAL_PHOTOS}`, async () => {
     const data = await loadCifar10({ source: SUBSET, trainSize: 2000, testSize: 1000 });
     const model = compileClassifier(buildCifar10Cnn({ seed: 0 }));
     const { history } = await trainClassifier(model, data.train, { epochs: 2, batchSize: 32, progress: 'none', validation: data.test });
