@@ -1,9 +1,13 @@
 /**
  * Rich output in a tslab Jupyter kernel, with a plain-text fallback when the
  * same code runs as a module (tests, scripts, the terminal). The display API is
- * tslab's (`display`, `newDisplay`, github.com/yunabe/tslab).
+ * tslab's (`display`, `newDisplay`, github.com/yunabe/tslab), plus
+ * {@link showBundle} and {@link liveBundle}, which send one output carrying
+ * several MIME types (tslab's public API sends one MIME type per output).
  */
+import { randomBytes } from 'node:crypto';
 import * as path from 'node:path';
+import { ArgumentError, describe } from './errors';
 
 /** The part of tslab's `Display` the course uses (one MIME type per call). */
 export interface Display {
@@ -26,17 +30,38 @@ interface TslabPublic {
   newDisplay(): Display;
 }
 
-let cached: TslabPublic | null | undefined;
+/** The content of a Jupyter `display_data` / `update_display_data` message. */
+interface DisplayContent {
+  data: MimeBundle;
+  metadata: Record<string, unknown>;
+  transient: { display_id?: string };
+}
 
 /**
- * The running kernel's tslab module, or `null` outside a tslab kernel.
+ * tslab's `dist/jupyter.js`: `lastWriteDisplayData` is the running cell's
+ * writer (replaced at each execution), `(content, update)` sends a
+ * `display_data` message, or an `update_display_data` one when `update`.
+ */
+interface TslabJupyter {
+  lastWriteDisplayData: ((content: DisplayContent, update: boolean) => void) | null;
+}
+
+interface Kernel {
+  tslab: TslabPublic;
+  jupyter: TslabJupyter;
+}
+
+let cached: Kernel | null | undefined;
+
+/**
+ * The running kernel's tslab modules, or `null` outside a tslab kernel.
  *
  * The kernel's own copy matters: a library's `require('tslab')` can resolve to
  * a different copy (e.g. one in the user's project) that is not connected to
  * the kernel and throws "Not ready". The kernel has loaded its
  * `tslab/dist/jupyter.js`; its sibling `public.js` is the connected API.
  */
-function kernelTslab(): TslabPublic | null {
+function kernel(): Kernel | null {
   if (cached !== undefined) return cached;
   cached = null;
   const req: NodeJS.Require | undefined = typeof require === 'function' ? require : undefined;
@@ -44,10 +69,14 @@ function kernelTslab(): TslabPublic | null {
   const suffix = path.join('tslab', 'dist', 'jupyter.js');
   const jupyterPath = Object.keys(req.cache).find((k) => k.endsWith(suffix));
   if (!jupyterPath) return cached;
-  const jupyter = req(jupyterPath) as { lastWriteDisplayData?: unknown };
+  const jupyter = req(jupyterPath) as TslabJupyter;
   if (jupyter.lastWriteDisplayData == null) return cached;
-  cached = req(path.join(path.dirname(jupyterPath), 'public.js')) as TslabPublic;
+  cached = { tslab: req(path.join(path.dirname(jupyterPath), 'public.js')) as TslabPublic, jupyter };
   return cached;
+}
+
+function kernelTslab(): TslabPublic | null {
+  return kernel()?.tslab ?? null;
 }
 
 /**
@@ -120,6 +149,112 @@ export function liveOutput(printText = false): LiveOutput {
     return { update: (item) => d.html(item.html) };
   }
   return { update: (item) => (printText && item.text ? console.log(item.text) : undefined) };
+}
+
+/**
+ * One output in several formats, keyed by MIME type; the frontend shows the
+ * richest one it can render (e.g. JupyterLab with the plotly extension draws
+ * `application/vnd.plotly.v1+json`, a viewer without it shows `text/html`, a
+ * terminal `text/plain`). Text types (`text/…`, `image/svg+xml`) take strings;
+ * JSON types (`application/json`, `application/…+json`) take the object
+ * itself, not a JSON string.
+ */
+export type MimeBundle = Record<string, unknown>;
+
+/** Throws unless `bundle` is a non-empty MIME bundle with strings for its text types. */
+function checkBundle(fn: string, bundle: unknown): asserts bundle is MimeBundle {
+  if (bundle == null || typeof bundle !== 'object' || Array.isArray(bundle)) throw new ArgumentError(`${fn}: bundle must be an object keyed by MIME type, got ${describe(bundle)}`);
+  const keys = Object.keys(bundle);
+  if (keys.length === 0) throw new ArgumentError(`${fn}: bundle must have at least one MIME type, got an empty object`);
+  for (const k of keys) {
+    const v = (bundle as MimeBundle)[k];
+    if (!/^[\w.+-]+\/[\w.+-]+$/.test(k)) throw new ArgumentError(`${fn}: bundle key must be a MIME type like 'text/html', got ${describe(k)}`);
+    if ((k.startsWith('text/') || k === 'image/svg+xml') && typeof v !== 'string') throw new ArgumentError(`${fn}: bundle['${k}'] must be a string, got ${describe(v)}`);
+    if (v === undefined) throw new ArgumentError(`${fn}: bundle['${k}'] is undefined`);
+  }
+}
+
+/** Sends a `display_data` (or, with `update`, an `update_display_data`) message from the running cell. */
+function sendDisplay(k: Kernel, data: MimeBundle, displayId: string | undefined, update: boolean): void {
+  const write = k.jupyter.lastWriteDisplayData;
+  if (write == null) throw new Error('tslab kernel not ready: no cell is running');
+  write({ data, metadata: {}, transient: displayId ? { display_id: displayId } : {} }, update);
+}
+
+/** Prints `bundle['text/plain']` when it is a non-empty string. */
+function printPlain(bundle: MimeBundle): void {
+  const t = bundle['text/plain'];
+  if (typeof t === 'string' && t) console.log(t);
+}
+
+/**
+ * Shows one output with several representations (see {@link MimeBundle}) in
+ * the notebook: one Jupyter `display_data` message, sent through the running
+ * tslab kernel. Outside a notebook prints the bundle's `text/plain`, if any.
+ * @param bundle - MIME type → content, e.g. `{ 'application/vnd.plotly.v1+json': { data, layout }, 'text/html': '<img …>', 'text/plain': 'a chart' }`.
+ * @throws {ArgumentError} when `bundle` is not an object with at least one
+ *   MIME-type key, or a text type's value is not a string.
+ * @example
+ * ```ts
+ * showBundle({ 'text/html': '<b>hi</b>', 'text/plain': 'hi' }); // undefined (outside a notebook it prints hi)
+ * showBundle({ html: '<b>hi</b>' }); // throws ArgumentError: showBundle: bundle key must be a MIME type like 'text/html', got string "html"
+ * ```
+ */
+export function showBundle(bundle: MimeBundle): void {
+  checkBundle('showBundle', bundle);
+  const k = kernel();
+  if (k) sendDisplay(k, bundle, undefined, false);
+  else printPlain(bundle);
+}
+
+/** An output that is replaced in place by each {@link LiveBundle.update}; see {@link liveBundle}. */
+export interface LiveBundle {
+  /** The output's Jupyter `display_id` (`''` outside a notebook). */
+  readonly displayId: string;
+  /**
+   * Replaces the output's content with `bundle`: the first call creates the
+   * output (`display_data`), later ones replace it (`update_display_data`, so
+   * the saved notebook keeps only the last one).
+   */
+  update(bundle: MimeBundle): void;
+}
+
+/**
+ * Creates one notebook output that is updated in place, each update a whole
+ * {@link MimeBundle} (tslab's `newDisplay()` can update only one MIME type).
+ * The output gets a fresh `display_id`; an update sent from a later cell still
+ * replaces it. Outside a notebook, each update prints its `text/plain` only
+ * when `printText` is true.
+ * @param printText - outside a notebook, print each update's `text/plain`. @default false
+ * @throws {ArgumentError} from `update`, for a bundle {@link showBundle} would reject.
+ * @example
+ * ```ts
+ * const out = liveBundle();
+ * out.update({ 'text/html': '<p>epoch 1</p>', 'text/plain': 'epoch 1' }); // undefined (prints nothing outside a notebook)
+ * out.displayId; // '' (outside a notebook)
+ * ```
+ */
+export function liveBundle(printText = false): LiveBundle {
+  const k = kernel();
+  if (!k) {
+    return {
+      displayId: '',
+      update: (bundle) => {
+        checkBundle('liveBundle', bundle);
+        if (printText) printPlain(bundle);
+      },
+    };
+  }
+  const displayId = `dlc-${randomBytes(8).toString('hex')}`;
+  let sent = false;
+  return {
+    displayId,
+    update: (bundle) => {
+      checkBundle('liveBundle', bundle);
+      sendDisplay(k, bundle, displayId, sent);
+      sent = true;
+    },
+  };
 }
 
 /**

@@ -1,20 +1,29 @@
 /**
  * Charts on plotly.js (plotly.com/javascript): figures as plain
- * `{ data, layout }` objects, shown in a tslab notebook as HTML with plotly.js
- * inlined (no CDN), or written into a self-contained HTML report.
+ * `{ data, layout }` objects, shown in a tslab notebook, or written into a
+ * self-contained HTML report.
  *
- * Every figure's HTML carries a static SVG image of the same figure, drawn by
- * this library (see `figureSvg`), as an `<img src="data:image/svg+xml;…">`.
- * Where scripts run (a trusted notebook, a report in a browser), a small
- * script swaps it for the interactive plotly chart; where they do not
- * (untrusted notebooks, GitHub, nbconvert HTML without scripts), the image
- * stays and the chart is still readable. Long series are downsampled first
- * (see `downsampleFigure`).
+ * In a notebook ({@link showFigure}) a figure is ONE output carrying three
+ * representations (a MIME bundle, see {@link figureBundle}): the figure itself
+ * as `application/vnd.plotly.v1+json`, which JupyterLab, Notebook 7 (with the
+ * extension of the `plotly` pip package) and VS Code draw as an interactive
+ * chart; a static SVG image of it as `text/html` (no script), which every
+ * other viewer shows (JupyterLab without the extension, untrusted notebooks,
+ * GitHub, nbconvert HTML); and a one-line `text/plain` summary. No plotly.js
+ * goes into the notebook: a saved chapter stays small.
+ *
+ * An HTML report ({@link writeHtmlReport}, {@link writeFigureHtml}) inlines
+ * plotly.js (no CDN) and, per figure ({@link figureHtml}), the same static SVG
+ * image plus a small script that swaps it for the interactive chart.
+ *
+ * The static image is drawn by this library (see `figureSvg`), as an
+ * `<img src="data:image/svg+xml;…">`. Long series are downsampled first (see
+ * `downsampleFigure`).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ArgumentError, describe } from '../core/errors';
-import { escapeHtml, inNotebook, show } from '../core/notebook';
+import { escapeHtml, inNotebook, show, showBundle, type MimeBundle } from '../core/notebook';
 import { downsampleFigure, type DownsampleMethod } from './downsample';
 import type { Figure } from './figure';
 import { figureSvg, svgDataUri } from './svg';
@@ -71,11 +80,14 @@ export interface FigureHtmlOptions {
 }
 
 /**
- * HTML for one figure: a `<div class="dlc-figure">` holding a static SVG image
- * of the figure, and a script that replaces the image with the interactive
- * chart (`Plotly.newPlot`) once plotly.js is available. The script waits up to
- * 30 s for an earlier output that inlines plotly.js (see {@link loadPlotly});
- * without plotly.js, or without scripts, the static image stays.
+ * HTML for one figure in an HTML report (see {@link writeHtmlReport}): a
+ * `<div class="dlc-figure">` holding a static SVG image of the figure, and a
+ * script that replaces the image with the interactive chart
+ * (`Plotly.newPlot`) once plotly.js is available. The script waits up to 30 s
+ * for plotly.js (the report inlines it; in a notebook, an earlier output from
+ * {@link loadPlotly}); without plotly.js, or without scripts, the static image
+ * stays. Notebooks show figures with {@link showFigure} instead (no script).
+ * @throws {ArgumentError} when `fig` has no `data` array.
  * @example
  * ```ts
  * figureHtml({ data: [{ y: [1, 2] }] }).includes('Plotly.newPlot'); // true
@@ -126,20 +138,95 @@ function checkFigure(fn: string, fig: Figure): void {
   if (fig == null || !Array.isArray(fig.data)) throw new ArgumentError(`${fn}: fig must be an object with a data array, got ${describe(fig)}`);
 }
 
+/** The MIME type of a plotly figure (`{ data, layout, config }` as JSON), drawn by plotly's JupyterLab/Notebook 7 extension and by VS Code. */
+export const PLOTLY_MIME_TYPE = 'application/vnd.plotly.v1+json';
+
+/** Options of {@link figureBundle}. */
+export interface FigureBundleOptions extends Omit<FigureHtmlOptions, 'includePlotlyJs'> {
+  /**
+   * A status line shown above the chart (e.g. a live chart's epoch and loss):
+   * in the static image's HTML as a line of text, in the interactive chart as a
+   * second, smaller line of the title, and as the `text/plain` summary when no
+   * `text` is given. @default ''
+   */
+  status?: string;
+}
+
+/**
+ * A copy of `value` as the notebook stores it: typed arrays become plain
+ * arrays, non-finite numbers `null`, and non-integers keep 7 significant
+ * digits (float32's precision; a saved `0.30000001192092896` costs 19 bytes,
+ * `0.3` three).
+ */
+function jsonCopy<T>(value: T): T {
+  const replacer = (_k: string, v: unknown): unknown => {
+    if (typeof v === 'number') return Number.isInteger(v) || !Number.isFinite(v) ? v : Number(v.toPrecision(7));
+    if (ArrayBuffer.isView(v) && !(v instanceof DataView)) return Array.from(v as unknown as ArrayLike<number>, (x) => replacer('', x));
+    return v;
+  };
+  return JSON.parse(JSON.stringify(value, replacer)) as T;
+}
+
+/**
+ * One figure as a notebook output in three representations, the MIME bundle
+ * that {@link showFigure} sends: the figure as `application/vnd.plotly.v1+json`
+ * (`{ data, layout, config }`, downsampled, `layout.height` set to `height`;
+ * typed arrays become plain arrays, numbers keep 7 significant digits), its
+ * static SVG image as `text/html` (a `<div class="dlc-figure">` with an
+ * `<img>`, no script; left out with `staticImage: false`), and `text` as
+ * `text/plain` (the status, or the figure's title, when `text` is empty). The
+ * frontend shows the richest one it can render. The figure passed in is not
+ * changed.
+ * @param text - a one-line summary for viewers that show only text. @default ''
+ * @throws {ArgumentError} when `fig` has no `data` array.
+ * @example
+ * ```ts
+ * const bundle = figureBundle({ data: [{ y: [1, 2] }], layout: { title: { text: 'A line' } } }, 'a line');
+ * Object.keys(bundle); // ['application/vnd.plotly.v1+json', 'text/html', 'text/plain']
+ * (bundle['application/vnd.plotly.v1+json'] as Figure).layout; // { title: { text: 'A line' }, height: 360 }
+ * (bundle['text/html'] as string).includes('<script'); // false
+ * bundle['text/plain']; // 'a line'
+ * figureBundle({ data: [{ y: [1, 2] }] })['text/plain']; // 'chart'
+ * figureBundle({ data: [{ y: [1, 2] }] }, '', { status: 'epoch 1' })['text/plain']; // 'epoch 1'
+ * ```
+ */
+export function figureBundle(fig: Figure, text = '', options: FigureBundleOptions = {}): MimeBundle {
+  checkFigure('figureBundle', fig);
+  const height = options.height ?? 360;
+  const status = options.status ?? '';
+  const shown = jsonCopy(downsampleFigure(fig, { maxPoints: options.maxPoints ?? 2000, method: options.downsample ?? 'minmax' }));
+  const layout: Record<string, unknown> = { ...(shown.layout ?? {}) };
+  if (typeof layout.height !== 'number') layout.height = height;
+  if (status) {
+    // A second title line; plotly's titles take a small HTML subset (<br>, <sup>, entities).
+    const title = titleText(shown);
+    const old = layout.title && typeof layout.title === 'object' ? (layout.title as Record<string, unknown>) : {};
+    layout.title = { ...old, text: `${title}${title ? '<br>' : ''}<sup>${escapeHtml(status)}</sup>` }; // the title is plotly text already
+    const margin = (layout.margin ?? {}) as Record<string, unknown>;
+    if (typeof margin.t === 'number' && margin.t < 80) layout.margin = { ...margin, t: 80 };
+  }
+  const bundle: MimeBundle = { [PLOTLY_MIME_TYPE]: { data: shown.data, layout, config: { displaylogo: false, responsive: true } } };
+  if (options.staticImage !== false) {
+    const line = status ? `<div class="dlc-status" style="font-family:monospace">${escapeHtml(status)}</div>` : '';
+    bundle['text/html'] = `${line}<div class="dlc-figure" style="width:100%">${staticImageHtml(shown, options.width ?? 720, height)}</div>`;
+  }
+  bundle['text/plain'] = text || status || titleText(fig) || 'chart';
+  return bundle;
+}
+
 let loadedInKernel = false;
 
 /**
- * Makes plotly.js available to every later chart of the notebook by showing
- * one output that inlines it (about 4.6 MB in the saved notebook). Call it once,
- * near the top; {@link showFigure} calls it by itself when needed. Does
+ * Shows one output that inlines plotly.js (about 4.6 MB in the saved
+ * notebook), for HTML from {@link figureHtml} shown with `show()` in a trusted
+ * notebook. Not needed, and not called, for {@link showFigure} and
+ * `liveFigure`: their outputs carry the figure as plotly's MIME type, drawn by
+ * the frontend's own plotly. The course's notebooks do not call it. Does
  * nothing outside a notebook.
  * @example
  * ```ts
  * loadPlotly(); // undefined (outside a notebook: no output)
  * ```
- * @see [Notebook 02: the training pipeline](../../notebooks/02-training-pipeline.ipynb#Chapter-02:-the-training-pipeline)
- * @see [Notebook 04: the maths of an MLP](../../notebooks/04-mlp-maths.ipynb#Chapter-04:-the-maths-of-an-MLP)
- * @see [Notebook 05: a CNN for CIFAR-10](../../notebooks/05-cifar10-cnn.ipynb#Chapter-05:-a-CNN-for-CIFAR-10)
  */
 export function loadPlotly(): void {
   if (!inNotebook()) return;
@@ -179,8 +266,14 @@ function plotlyVersion(): string {
 }
 
 /**
- * Shows a figure in the notebook; outside a notebook prints `text` (a short
- * summary) if given.
+ * Shows a figure in the notebook as one output (the MIME bundle of
+ * `figureBundle` in lib/plot/plotly.ts): an interactive chart where the
+ * frontend draws plotly's MIME type (JupyterLab or Notebook 7 with
+ * `pip install plotly`, VS Code), its static image everywhere else. Nothing
+ * else is sent: no plotly.js, no script. Outside a notebook prints `text` (a
+ * short summary) if given.
+ * @param text - a one-line summary: printed outside a notebook, `text/plain` in it. @default ''
+ * @throws {ArgumentError} when `fig` has no `data` array.
  * @example
  * ```ts
  * showFigure({ data: [{ y: [1, 2] }] }, 'a line'); // undefined (outside a notebook it prints: a line)
@@ -196,13 +289,12 @@ function plotlyVersion(): string {
  * @see [Notebook 04 §8 Training the MLP on Fashion-MNIST](../../notebooks/04-mlp-maths.ipynb#8.-Training-the-MLP-on-Fashion-MNIST)
  * @see [Notebook 05 §1 The data](../../notebooks/05-cifar10-cnn.ipynb#1.-The-data)
  * @see [Notebook 05 §2 The model](../../notebooks/05-cifar10-cnn.ipynb#2.-The-model)
- * @see [Notebook 05 §3 Training](../../notebooks/05-cifar10-cnn.ipynb#3.-Training)
  * @see [Notebook 05 §4 Evaluation](../../notebooks/05-cifar10-cnn.ipynb#4.-Evaluation)
  */
 export function showFigure(fig: Figure, text = '', options: Omit<FigureHtmlOptions, 'includePlotlyJs'> = {}): void {
   checkFigure('showFigure', fig);
-  if (inNotebook() && !loadedInKernel) loadPlotly();
-  show({ html: figureHtml(fig, options), text });
+  if (inNotebook()) showBundle(figureBundle(fig, text, options));
+  else if (text) console.log(text);
 }
 
 /** One section of an HTML report. */

@@ -1,10 +1,18 @@
 /**
  * Charts render wherever a notebook is opened: each notebook is executed in a
  * real tslab kernel (quick mode), exported with `jupyter nbconvert --to html`,
- * and opened in headless Chromium without network, once with scripts (every
- * figure must become a plotly chart) and once without (every figure's static
- * image, the image grids and the diagrams must show). Screenshots of both
- * modes go to runs/browser/.
+ * and opened in headless Chromium without network, once with scripts and once
+ * without. Screenshots of both modes go to runs/browser/.
+ *
+ * Each chart is one output with two representations: the plotly figure
+ * (`application/vnd.plotly.v1+json`, drawn interactively by JupyterLab /
+ * Notebook 7 with the `plotly` pip package's extension, and by VS Code) and a
+ * static SVG image (`text/html`, no script). nbconvert's HTML export does not
+ * render plotly's MIME type (it is not in its display priority, and nothing
+ * here installs plotly's nbconvert support), so it takes the `text/html`: with
+ * scripts on as off, every figure shows its static image, no plotly.js is in
+ * the page and nothing is drawn by plotly. That is what these tests assert;
+ * the interactive chart is JupyterLab's job (see docs / README).
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -37,7 +45,7 @@ interface Output {
   data?: Record<string, string | string[]>;
 }
 
-/** Executes a notebook in the kernel and exports it to HTML; returns the HTML path and how many figures its outputs hold. */
+/** Executes a notebook in the kernel and exports it to HTML; returns the HTML path and how many figures (outputs with plotly's MIME type and a static image) its outputs hold. */
 function executeAndExport(file: string): { html: string; figures: number } {
   const executedDir = path.join(OUT, 'executed');
   const run = spawnSync(PYTHON, [path.join(ROOT, 'scripts', 'run_notebook.py'), path.join(ROOT, 'notebooks', file), '--out', executedDir], {
@@ -54,7 +62,12 @@ function executeAndExport(file: string): { html: string; figures: number } {
   let figures = 0;
   for (const o of nb.cells.flatMap((c) => c.outputs ?? [])) {
     const html = o.data?.['text/html'];
-    if (html) figures += ((Array.isArray(html) ? html.join('') : html).match(/class="dlc-figure"/g) ?? []).length;
+    const text = Array.isArray(html) ? html.join('') : (html ?? '');
+    if (o.data?.['application/vnd.plotly.v1+json'] !== undefined) {
+      // One figure per output, and its static image with it.
+      if ((text.match(/class="dlc-figure"/g) ?? []).length !== 1) throw new Error(`${file}: a plotly figure output without exactly one static image`);
+      figures++;
+    } else if (text.includes('class="dlc-figure"')) throw new Error(`${file}: a static figure image without the plotly figure`);
   }
   return { html: path.join(OUT, 'html', file.replace(/\.ipynb$/, '.html')), figures };
 }
@@ -93,32 +106,37 @@ describe.skipIf(!required && toolsMissing.length > 0)('charts in an exported not
       if (!skip && !toolsMissing.length) exported = executeAndExport(file);
     }, 900_000);
 
-    it.skipIf(skip)('draws every figure with plotly.js when scripts run, with no request leaving the machine', async () => {
+    it.skipIf(skip)('shows every figure as its static image when scripts run too (nbconvert does not render plotly\'s MIME type), with no plotly.js and no request leaving the machine', async () => {
       requireTools();
       expect(exported.figures).toBeGreaterThanOrEqual(minFigures);
+      const pageHtml = fs.readFileSync(exported.html, 'utf8');
+      expect(pageHtml).not.toMatch(/plotly\.js v\d/); // no bundle inlined anywhere
+      expect(pageHtml.length).toBeLessThan(2_000_000);
       const blocked: string[] = [];
       const context = await offlineContext(browser, true, blocked);
       const page = await context.newPage();
       const errors: string[] = [];
       page.on('pageerror', (e) => errors.push(e.message));
       await page.goto(`file://${exported.html}`);
-      // Each figure's script swaps its static image for a plotly chart (.main-svg are plotly's SVG layers).
-      await page.waitForFunction(() => Array.from(document.querySelectorAll('.dlc-figure')).every((f) => f.querySelector('.main-svg')), null, { timeout: 60_000 });
-      const state = await page.evaluate(() => ({
-        figures: document.querySelectorAll('.dlc-figure').length,
-        drawn: Array.from(document.querySelectorAll('.dlc-figure')).filter((f) => f.querySelector('.js-plotly-plot .main-svg')).length,
-        staticLeft: document.querySelectorAll('.dlc-figure .dlc-static').length,
-        status: document.querySelector('.dlc-plotly-status')?.textContent ?? '',
-        requireJs: typeof (window as unknown as { define?: { amd?: unknown } }).define?.amd, // nbconvert's page loads RequireJS
-      }));
+      await page.waitForFunction(() => Array.from(document.querySelectorAll<HTMLImageElement>('.dlc-figure img.dlc-static')).every((img) => img.complete), null, { timeout: 30_000 });
+      const state = await page.evaluate(() => {
+        const shown = (img: HTMLImageElement) => {
+          const r = img.getBoundingClientRect();
+          return img.complete && img.naturalWidth > 0 && r.width > 50 && r.height > 50 && getComputedStyle(img).display !== 'none';
+        };
+        return {
+          figures: document.querySelectorAll('.dlc-figure').length,
+          staticsShown: Array.from(document.querySelectorAll<HTMLImageElement>('.dlc-figure img.dlc-static')).filter(shown).length,
+          plotly: document.querySelectorAll('.main-svg, .js-plotly-plot').length,
+          hasPlotly: typeof (window as unknown as { Plotly?: unknown }).Plotly !== 'undefined',
+        };
+      });
       await screenshots(page, `${file.replace(/\.ipynb$/, '')}-scripts`);
       await context.close();
       expect(state.figures).toBe(exported.figures);
-      expect(state.drawn).toBe(exported.figures);
-      expect(state.staticLeft).toBe(0);
-      expect(state.status).toMatch(/^plotly\.js [\d.]+ loaded/);
-      // Debian's nbconvert links RequireJS from /usr/share/javascript: the charts drew although an AMD loader was present.
-      if (/<script src="file:[^"]*require[^"]*"/.test(fs.readFileSync(exported.html, 'utf8'))) expect(state.requireJs).toBe('object');
+      expect(state.staticsShown).toBe(exported.figures);
+      expect(state.plotly).toBe(0);
+      expect(state.hasPlotly).toBe(false);
       expect(errors).toEqual([]);
       expect(outsideTemplate(blocked)).toEqual([]); // no chart asked for the network
     }, 120_000);
@@ -152,7 +170,7 @@ describe.skipIf(!required && toolsMissing.length > 0)('charts in an exported not
           diagrams: diagrams.length,
           diagramsShown: ok(diagrams),
           plotly: document.querySelectorAll('.main-svg').length,
-          status: document.querySelector('.dlc-plotly-status')?.textContent ?? '',
+          scripts: document.querySelectorAll('.dlc-figure script, .jp-OutputArea-output script, .output_html script').length,
         };
       });
       await screenshots(page, `${file.replace(/\.ipynb$/, '')}-noscripts`);
@@ -161,7 +179,7 @@ describe.skipIf(!required && toolsMissing.length > 0)('charts in an exported not
       expect(state.statics).toBe(exported.figures);
       expect(state.staticsShown).toBe(exported.figures);
       expect(state.plotly).toBe(0);
-      expect(state.status).toMatch(/static images here/);
+      expect(state.scripts).toBe(0); // the outputs carry no script at all
       expect(state.gridsShown).toBe(state.grids);
       expect(state.diagramsShown).toBe(state.diagrams);
       if (file.startsWith('02')) expect(state.diagrams).toBe(2);
