@@ -117,6 +117,12 @@ or, with any JupyterLab on your PATH:
 
     jupyter lab ${dir}
 
+Set the environment in the shell that starts JupyterLab: the kernel sees only
+that shell's variables. \`DL_COURSE_CIFAR10=/path/to/cifar-10-binary.tar.gz\`
+gives a local copy of CIFAR-10 (else chapter 05 downloads it once, 170 MB),
+\`COURSE_QUICK=1\` runs every chapter on a slice with one epoch. As root, add
+\`--allow-root\`.
+
 Pick the **TypeScript** kernel (\`tslab\`): \`npm run setup:kernel\` in the
 repository registers it. \`node_modules\` here is a link to the repository's
 \`node_modules\`: it is how \`import * as dl from 'dl-course'\` and TensorFlow.js
@@ -269,7 +275,7 @@ function main(argv) {
     const note = a.action === 'kept' ? ' (changed here: not overwritten)' : a.path === 'node_modules' ? ` -> ${path.join(ROOT, 'node_modules')}` : '';
     console.log(`  ${a.action.padEnd(9)} ${a.path}${note}`);
   }
-  console.log(`Open it: jupyter lab ${dir}   (see ${path.join(dir, 'README.md')})`);
+  console.log(`Open it: ${path.join(ROOT, '.venv', 'bin', 'jupyter')} lab ${dir}   (environment variables and details: ${path.join(dir, 'README.md')})`);
 }
 
 if (require.main === module) {
