@@ -37,7 +37,7 @@ const haveSubset = fs.existsSync(SUBSET);
 
 const NOTEBOOKS = [
   { file: '02-training-pipeline.ipynb', minFigures: 8, needsSubset: false },
-  { file: '05-cifar10-cnn.ipynb', minFigures: 5, needsSubset: true },
+  { file: '05-cifar10-cnn.ipynb', minFigures: 4, needsSubset: true },
 ];
 
 interface Output {
