@@ -17,14 +17,14 @@ export { ArgumentError, DataFormatError, DownloadError, NonFiniteLossError, Stor
 export { BACKEND_CHOICES, BACKEND_ENV_VAR, WASM_THREADS_ENV_VAR, backendReport, formatBackendReport, initBackend } from './backend/backend';
 export { MAX_WASM_THREADS, defaultWasmThreads } from './backend/threads/wasm_threads';
 export type { BackendChoice, BackendReport, InitBackendOptions, SkippedCandidate } from './backend/backend';
-export { inNotebook, show } from './core/notebook';
-export type { Showable } from './core/notebook';
+export { inNotebook, liveBundle, show, showBundle } from './core/notebook';
+export type { LiveBundle, MimeBundle, Showable } from './core/notebook';
 export { quick, quickMode } from './core/quick';
 export { tableHtml } from './plot/charts';
 export { linspace, curvesFigure, curvesGridFigure } from './plot/functions';
 export type { Curve, CurvePanel } from './plot/functions';
-export { figureHtml, loadPlotly, showFigure, writeFigureHtml, writeHtmlReport } from './plot/plotly';
-export type { FigureHtmlOptions, ReportSection } from './plot/plotly';
+export { PLOTLY_MIME_TYPE, figureBundle, figureHtml, loadPlotly, showFigure, writeFigureHtml, writeHtmlReport } from './plot/plotly';
+export type { FigureBundleOptions, FigureHtmlOptions, ReportSection } from './plot/plotly';
 export type { Figure } from './plot/figure';
 export { PLOTLY_COLORWAY, figureSvg } from './plot/svg';
 export type { SvgOptions } from './plot/svg';
