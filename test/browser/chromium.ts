@@ -13,8 +13,12 @@ export function haveChromium(): boolean {
   return fs.existsSync(CHROMIUM);
 }
 
-/** Launches Chromium without network. Playwright gives it a fresh temporary profile (--user-data-dir) each time. */
-export async function launchOffline(): Promise<Browser> {
+/**
+ * Launches Chromium without network. Playwright gives it a fresh temporary
+ * profile (--user-data-dir) each time. With `allowLoopback`, 127.0.0.1 still
+ * resolves (a local server, e.g. JupyterLab, is then the only host it reaches).
+ */
+export async function launchOffline(allowLoopback = false): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
@@ -27,7 +31,7 @@ export async function launchOffline(): Promise<Browser> {
       '--disable-component-update',
       '--disable-sync',
       '--proxy-server=127.0.0.1:9',
-      '--host-resolver-rules=MAP * ~NOTFOUND',
+      `--host-resolver-rules=MAP * ~NOTFOUND${allowLoopback ? ', EXCLUDE 127.0.0.1' : ''}`, // loopback is never proxied
     ],
   });
 }

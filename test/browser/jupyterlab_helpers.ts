@@ -11,8 +11,8 @@ import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { CHROMIUM } from './chromium';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { launchOffline } from './chromium';
 
 export interface LabInstall {
   /** The `jupyter` command of the virtual environment. */
@@ -190,26 +190,9 @@ export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-/**
- * Chromium with the same flags as `launchOffline` (chromium.ts), except that
- * 127.0.0.1 resolves: the JupyterLab server is the only host the page can reach.
- */
+/** Chromium without network except 127.0.0.1: the JupyterLab server is the only host the page can reach. */
 export async function launchForLab(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--proxy-server=127.0.0.1:9', // loopback is never proxied
-      '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1',
-    ],
-  });
+  return launchOffline(true);
 }
 
 /** A page context that reaches only `origin`; every other http(s) request is aborted and its URL pushed to `blocked`. */
