@@ -37,3 +37,19 @@ export function checkSameShape(fn: string, argA: string, a: tf.Tensor, argB: str
     throw new ArgumentError(`${fn}: ${argA} is ${shapeText(a.shape)} but ${argB} is ${shapeText(b.shape)}; they must have the same shape`);
   }
 }
+
+/**
+ * Name of the first tensor holding NaN or ±Infinity, or undefined when all
+ * are finite: the parameter check both training loops run after each epoch.
+ * @param named - `[name, tensor]` pairs, e.g. `Object.entries(mlp.params)`.
+ * @example
+ * ```ts
+ * firstNonFinite([['W', tf.ones([2])], ['b', tf.tensor1d([0, NaN])]]); // 'b'
+ * ```
+ */
+export function firstNonFinite(named: Iterable<[string, tf.Tensor]>): string | undefined {
+  for (const [name, t] of named) {
+    if (!tf.tidy(() => tf.all(tf.isFinite(t)).dataSync()[0] === 1)) return name;
+  }
+  return undefined;
+}

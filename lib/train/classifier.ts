@@ -10,9 +10,10 @@ import { ArgumentError, checkInteger, describe } from '../core/errors';
 import { checkExamples, checkLabels, gatherExamples, type LabeledExamples } from '../core/examples';
 import type { EpochRecord } from '../core/history';
 import { shuffledIndices } from '../core/random';
+import { firstNonFinite } from '../core/tensors';
 import { modelLabelFormat, outputActivation } from '../models/cnn';
 import { confusionMatrix, type LabelFormat } from '../nn/metrics';
-import { runTrainingLoop } from './loop';
+import { eventLoopPauser, runTrainingLoop } from './loop';
 import type { ProgressMode } from './progress';
 
 /** Options of {@link trainClassifier}. */
@@ -161,11 +162,7 @@ function outOfMemory(fn: string, err: unknown, batchSize: number): ArgumentError
  * ```
  */
 export function nonFiniteWeight(model: tf.LayersModel): string | undefined {
-  for (const w of model.weights) {
-    const ok = tf.tidy(() => tf.all(tf.isFinite(w.read())).dataSync()[0] === 1);
-    if (!ok) return w.name;
-  }
-  return undefined;
+  return firstNonFinite(model.weights.map((w): [string, tf.Tensor] => [w.name, w.read()]));
 }
 
 /** Result of {@link evaluateClassifier}. */
@@ -215,12 +212,9 @@ export async function evaluateClassifier(model: tf.LayersModel, data: LabeledExa
   const logits = outputActivation(model) !== 'softmax';
   const probabilities = new Float32Array(data.n * numClasses);
   const identity = Int32Array.from({ length: data.n }, (_, i) => i);
-  let lastYield = performance.now();
+  const pause = eventLoopPauser();
   for (let start = 0; start < data.n; start += batchSize) {
-    if (performance.now() - lastYield > 100) {
-      await new Promise((resolve) => setImmediate(resolve)); // let an interrupt or a display message through
-      lastYield = performance.now();
-    }
+    await pause(); // let an interrupt or a display message through
     const end = Math.min(start + batchSize, data.n);
     const { X, y } = makeBatch(data, hwc, identity, start, end);
     const p = tf.tidy(() => {

@@ -103,10 +103,26 @@ function interruptOnSigint(onInterrupt: () => void): () => void {
   return restore;
 }
 
-/** Yield to the event loop at least this often (ms), so interrupts, aborts and display messages are handled. */
-const YIELD_EVERY_MS = 100;
-
-const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+/**
+ * A function to await in a long loop: it yields to the event loop when more
+ * than `everyMs` have passed since it last did (else resolves at once), so
+ * SIGINT handlers, aborts and a notebook's display messages get through.
+ * Training (here) and evaluation (`evaluateClassifier`) use it.
+ * @param everyMs - least time between two yields. @default 100
+ * @example
+ * ```ts
+ * const pause = eventLoopPauser(0);
+ * await pause(); // undefined (yielded once)
+ * ```
+ */
+export function eventLoopPauser(everyMs = 100): (force?: boolean) => Promise<void> {
+  let last = performance.now();
+  return async (force = false) => {
+    if (!force && performance.now() - last <= everyMs) return;
+    await new Promise((resolve) => setImmediate(resolve));
+    last = performance.now();
+  };
+}
 
 /**
  * Runs the loop: for each epoch, `beginEpoch`, then `steps` calls of `step`,
@@ -134,7 +150,7 @@ export async function runTrainingLoop(spec: TrainingLoopSpec): Promise<TrainingL
   const history: EpochRecord[] = [];
   let trainSeconds = 0;
   let seenTotal = 0;
-  let lastYield = performance.now();
+  const pause = eventLoopPauser();
   let stopped: string | undefined;
   let ended = false;
   let interrupted = false;
@@ -151,10 +167,7 @@ export async function runTrainingLoop(spec: TrainingLoopSpec): Promise<TrainingL
       let seen = 0;
       const t0 = performance.now();
       for (let b = 0; b < steps; b++) {
-        if (performance.now() - lastYield > YIELD_EVERY_MS) {
-          await yieldToEventLoop();
-          lastYield = performance.now();
-        }
+        await pause();
         if (spec.signal?.aborted || interrupted) {
           const why = interrupted ? 'interrupted' : `stopped (${abortReason(spec.signal!)})`;
           stopped =
@@ -199,8 +212,7 @@ export async function runTrainingLoop(spec: TrainingLoopSpec): Promise<TrainingL
       history.push(record);
       reporter.epochEnd(record, history, seconds, seen / seconds);
       spec.onEpochEnd?.(record);
-      await yieldToEventLoop(); // let a notebook's display messages go out
-      lastYield = performance.now();
+      await pause(true); // let a notebook's display messages go out
     }
     ended = true;
   } finally {

@@ -12,6 +12,7 @@ import { ArgumentError, checkInteger, checkPositive, describe } from '../core/er
 import { checkExamples, checkLabels, type LabeledExamples } from '../core/examples';
 import type { EpochRecord } from '../core/history';
 import { shuffledIndices } from '../core/random';
+import { firstNonFinite } from '../core/tensors';
 import { gatherMinibatch, minibatchRanges, shuffleSplit } from '../data/minibatch';
 import { ACTIVATION_NAMES } from '../nn/activations';
 import { confusionMatrix } from '../nn/metrics';
@@ -204,7 +205,7 @@ export async function trainMlp(
           tf.dispose([X, y]);
         }
       },
-      nonFiniteParameter: () => nonFiniteParameter(mlp),
+      nonFiniteParameter: () => firstNonFinite(Object.entries(mlp.params)),
       validate: () => (split.validation.length > 0 ? evaluateMlp(mlp, train, split.validation) : undefined),
     });
   } catch (err) {
@@ -219,10 +220,3 @@ export async function trainMlp(
   return result;
 }
 
-/** Name of the first MLP parameter holding NaN or ±Infinity, or undefined. */
-function nonFiniteParameter(mlp: Mlp): string | undefined {
-  for (const [name, v] of Object.entries(mlp.params)) {
-    if (!tf.tidy(() => tf.all(tf.isFinite(v)).dataSync()[0] === 1)) return name;
-  }
-  return undefined;
-}
