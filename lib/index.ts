@@ -16,7 +16,7 @@ export { ArgumentError, DataFormatError, DownloadError, NonFiniteLossError, Stor
 // ---- Chapter 00, getting started: backend, notebook display, quick mode ----
 export { BACKEND_CHOICES, BACKEND_ENV_VAR, WASM_THREADS_ENV_VAR, backendReport, formatBackendReport, initBackend } from './backend/backend';
 export { MAX_WASM_THREADS, defaultWasmThreads } from './backend/threads/wasm_threads';
-export type { BackendChoice, BackendReport, InitBackendOptions, SkippedCandidate } from './backend/backend';
+export type { BackendChoice, BackendReport, InitBackendOptions, NativeTensorFlow, SkippedCandidate } from './backend/backend';
 export { inNotebook, liveBundle, show, showBundle } from './core/notebook';
 export type { LiveBundle, MimeBundle, Showable } from './core/notebook';
 export { quick, quickMode } from './core/quick';

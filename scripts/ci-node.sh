@@ -62,6 +62,8 @@ rm -f runs/vitest-node"$major"-*.json
 status=0
 vitest() { "$node" node_modules/vitest/vitest.mjs run "$@"; }
 echo "== Node $have: library tests"
+# The native-TensorFlow build (test/backend/native_setup.test.ts) runs once, under the main Node in npm test.
+export DLC_NATIVE_SKIP="built and checked once, under the main Node (npm test); not again under Node $have"
 vitest test/core test/nn test/train test/data test/models test/plot test/backend test/architecture \
   -t '^(?!.*on the full Fashion-MNIST)' \
   --reporter=default --reporter=json --outputFile.json="runs/vitest-node$major-library.json" || status=$?

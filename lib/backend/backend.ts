@@ -5,7 +5,9 @@
  * guide, https://www.tensorflow.org/js/guide/platform_environment).
  */
 import * as tf from '@tensorflow/tfjs';
+import * as fs from 'node:fs';
 import { createRequire } from 'node:module';
+import * as path from 'node:path';
 import { ArgumentError, describe } from '../core/errors';
 import { registerFastConvGradients } from './kernels/conv2d_grad';
 import { registerFastWasmTrainingKernels } from './kernels/wasm_training';
@@ -59,6 +61,26 @@ export interface BackendReport {
   threads: number | 'unknown';
   /** For `wasm`: where the thread count came from, and why the single-threaded build runs if threads were asked for but failed. */
   threadsNote?: string;
+  /**
+   * For `tensorflow` built by `npm run setup:native` (against a TensorFlow
+   * the learner already has, e.g. pip's wheel): which TensorFlow, from where,
+   * and the devices it listed when it was set up. Absent otherwise.
+   */
+  native?: NativeTensorFlow;
+}
+
+/** The TensorFlow behind a native backend that `npm run setup:native` built (its marker file). */
+export interface NativeTensorFlow {
+  /** TensorFlow's version as its C library reports it (`TF_Version()`), e.g. `2.21.0`. */
+  version: string;
+  /** Where it came from, e.g. `tensorflow_cpu 2.21.0 of /home/me/.venv/bin/python`. */
+  source: string;
+  /** Path of the C library the addon links to. */
+  library: string;
+  /** Whether it is a CUDA build (then the package is `@tensorflow/tfjs-node-gpu`). */
+  cuda: boolean;
+  /** Devices TensorFlow listed at setup, e.g. `['CPU:0', 'GPU:0']`; `[]` when it could not be asked. */
+  devices: string[];
 }
 
 /** Options of {@link initBackend}. */
@@ -90,6 +112,7 @@ const nodeRequire: NodeRequire = typeof require === 'function' ? require : creat
 
 let lastReport: BackendReport | undefined;
 let lastRequest: string | undefined; // `${request}/${wasmThreads}`
+let nativeInfo: NativeTensorFlow | undefined;
 
 /** First `maxLines` lines of an error's message. */
 function firstLines(err: unknown, maxLines = 3): string {
@@ -149,6 +172,7 @@ async function tryCandidate(c: Candidate, versions: Record<string, string>, wasm
     versions[c.pkg.replace('@tensorflow/', '')] = mod.version?.[c.pkg.replace('@tensorflow/', '')] ?? mod.version?.['tfjs-node'] ?? 'unknown';
     const binding = (tf.backend() as unknown as { binding?: { TF_Version?: string } }).binding;
     if (binding?.TF_Version) versions['libtensorflow'] = binding.TF_Version;
+    nativeInfo = readNativeMarker(c.pkg);
     return undefined;
   }
   if (c.choice === 'wasm') {
@@ -279,12 +303,27 @@ export async function initBackend(options: InitBackendOptions = {}): Promise<Bac
       versions,
       threads,
       ...(threadsNote !== undefined ? { threadsNote } : {}),
+      ...(c.choice === 'tensorflow' && nativeInfo !== undefined ? { native: nativeInfo } : {}),
     };
     lastRequest = key;
     return lastReport;
   }
   const details = skipped.filter((s) => s.why !== 'overridden').map((s) => `${s.candidate}: ${s.why}${s.message ? ` (${s.message})` : ''}`);
   throw new Error(`initBackend: backend '${request}' (${source}) could not be loaded: ${details.join('; ')}`);
+}
+
+/** The marker `npm run setup:native` (scripts/setup-native.cjs) writes into the package it built, or undefined. */
+function readNativeMarker(pkg: string): NativeTensorFlow | undefined {
+  try {
+    const dir = path.dirname(path.dirname(nodeRequire.resolve(pkg)));
+    const m = JSON.parse(fs.readFileSync(path.join(dir, 'dl-course-native.json'), 'utf8')) as {
+      tensorflow: { version: string; source: string; library: string; cuda: boolean };
+      devices?: string[];
+    };
+    return { ...m.tensorflow, devices: m.devices ?? [] };
+  } catch {
+    return undefined; // installed by npm the usual way (its own libtensorflow 2.9.1), or no marker
+  }
 }
 
 function gpuInUse(c: Candidate): boolean | 'unknown' {
@@ -326,6 +365,10 @@ export function formatBackendReport(r: BackendReport): string {
   const gpu = r.gpu === 'unknown' ? 'unknown' : r.gpu ? 'yes' : 'no';
   const lines = [`TF.js backend: ${r.backend} (${r.package}), GPU: ${gpu}, threads: ${r.threads}`, `  why: ${r.reason}`];
   if (r.threadsNote !== undefined) lines.push(`  threads: ${r.threadsNote}`);
+  if (r.native !== undefined) {
+    const n = r.native;
+    lines.push(`  native: TensorFlow ${n.version} (${n.cuda ? 'CUDA' : 'CPU'} build) from ${n.source}; devices: ${n.devices.length > 0 ? n.devices.join(', ') : 'not listed'}`);
+  }
   if (r.skipped.length > 0) {
     lines.push(`  skipped: ${r.skipped.map((s) => `${s.candidate} (${s.why}${s.message && s.why === 'failed to load' ? `: ${s.message}` : ''})`).join(', ')}`);
   }
