@@ -29,7 +29,20 @@ const ROOT = ((): string => {
   return process.cwd();
 })();
 const DEFAULT_DATA = path.resolve(ROOT, '..', 'shared', 'data', 'cifar10-subset', 'cifar-10-binary.tar.gz');
-const PYTHON = '/usr/bin/python3';
+/** Pythons to run the peers with, in order: DL_COURSE_BENCH_PYTHON, the project's .venv-tf (pip's tensorflow-cpu, see README "Native TensorFlow from pip"), Debian's. */
+function pythonCandidates(): string[] {
+  return [process.env.DL_COURSE_BENCH_PYTHON, path.join(ROOT, '.venv-tf', 'bin', 'python'), '/usr/bin/python3'].filter((p): p is string => !!p && fs.existsSync(p));
+}
+
+/** The first candidate Python that has `module`, or why none has. */
+function pythonWith(module: string): { python: string } | { why: string } {
+  const tried = pythonCandidates();
+  for (const python of tried) {
+    const r = spawnSync(python, ['-c', `import importlib.util,sys; sys.exit(0 if importlib.util.find_spec(${JSON.stringify(module)}) else 1)`]);
+    if (r.status === 0) return { python };
+  }
+  return { why: `no Python with '${module}' (tried ${tried.join(', ') || 'none'})` };
+}
 
 /** Throughput of one minibatch size. */
 interface OursResult {
@@ -75,8 +88,11 @@ const HELP = `Usage: node dist/bench/bench.js [options]
   --batch-sizes LIST  comma-separated minibatch sizes (default 32,64)
   --n N               images per epoch (default 2048)
   --epochs N          timed epochs after one warm-up epoch (default 3)
-  --backend NAME      tensorflow | wasm | cpu (default: initBackend's choice; wasm
-                      threads from DL_COURSE_WASM_THREADS, default all cores)
+  --backends LIST     course backends to time, in one run: tensorflow, wasm, cpu
+                      (default tensorflow,wasm: each that loads; tensorflow =
+                      tfjs-node, e.g. from npm run setup:native; wasm threads
+                      from DL_COURSE_WASM_THREADS, default all cores)
+  --backend NAME      same as --backends NAME
   --data PATH         CIFAR-10 archive or folder: timed read + decode, training
                       images, and the main job's data (default
                       ../shared/data/cifar10-subset/cifar-10-binary.tar.gz when
@@ -151,13 +167,13 @@ async function benchOurs(batch: number, n: number, epochs: number, x: tf.Tensor4
   };
 }
 
-/** Runs a bench/*.py helper with /usr/bin/python3; its last stdout line is a JSON object. */
-function runPython<T>(script: string, args: string[], env: NodeJS.ProcessEnv = process.env, timeoutS = 1800): T | { available: false; why: string } {
+/** Runs a bench/*.py helper with `python`; its last stdout line is a JSON object. */
+function runPython<T>(python: string, script: string, args: string[], env: NodeJS.ProcessEnv = process.env, timeoutS = 1800): T | { available: false; why: string } {
   const file = [path.join(__dirname, script), path.join(ROOT, 'bench', script)].find((p) => fs.existsSync(p));
   if (file === undefined) return { available: false, why: `bench/${script} not found` };
-  if (!fs.existsSync(PYTHON)) return { available: false, why: `${PYTHON} not found` };
-  const r = spawnSync(PYTHON, [file, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env, timeout: timeoutS * 1000 });
-  if (r.error) return { available: false, why: `${PYTHON} ${script} failed: ${r.error.message}` };
+  if (!fs.existsSync(python)) return { available: false, why: `${python} not found` };
+  const r = spawnSync(python, [file, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env, timeout: timeoutS * 1000 });
+  if (r.error) return { available: false, why: `${python} ${script} failed: ${r.error.message}` };
   const lines = (r.stdout ?? '').trim().split('\n');
   try {
     return JSON.parse(lines[lines.length - 1]) as T;
@@ -241,6 +257,7 @@ async function main(): Promise<void> {
       n: { type: 'string', default: '2048' },
       epochs: { type: 'string', default: '3' },
       backend: { type: 'string' },
+      backends: { type: 'string' },
       data: { type: 'string' },
       'no-loop': { type: 'boolean', default: false },
       'no-main-job': { type: 'boolean', default: false },
@@ -259,19 +276,33 @@ async function main(): Promise<void> {
   const batchSizes = values['batch-sizes'].split(',').map((s) => positiveInt('batch-sizes', s.trim()));
   let n = positiveInt('n', values.n);
   const epochs = positiveInt('epochs', values.epochs);
-  if (values.backend !== undefined && !(BACKEND_CHOICES as readonly string[]).includes(values.backend)) {
-    throw new ArgumentError(`bench: --backend must be one of ${BACKEND_CHOICES.join(', ')}, got '${values.backend}'`);
+  const backendList = (values.backends ?? values.backend ?? 'tensorflow,wasm').split(',').map((b) => b.trim());
+  for (const b of backendList) {
+    if (!(BACKEND_CHOICES as readonly string[]).includes(b)) throw new ArgumentError(`bench: --backends must list ${BACKEND_CHOICES.join(', ')}, got '${b}'`);
   }
+  const explicitBackends = values.backends !== undefined || values.backend !== undefined;
   const dataPath = values.data ?? (fs.existsSync(DEFAULT_DATA) ? DEFAULT_DATA : undefined);
   if (dataPath !== undefined && !fs.existsSync(dataPath)) throw new ArgumentError(`bench: --data ${dataPath} does not exist`);
 
   const loadStart = os.loadavg();
-  const report: BackendReport = await initBackend(values.backend ? { backend: values.backend as BackendChoice } : {});
+  const reports: BackendReport[] = [];
+  const backendSkips: { backend: string; why: string }[] = [];
+  for (const b of backendList) {
+    try {
+      reports.push(await initBackend({ backend: b as BackendChoice }));
+    } catch (err) {
+      if (explicitBackends) throw err;
+      backendSkips.push({ backend: b, why: (err as Error).message });
+    }
+  }
+  if (reports.length === 0) throw new Error(`bench: no course backend loaded: ${backendSkips.map((s) => s.why).join('; ')}`);
+  const report = reports[0];
   const cpus = os.cpus();
   const machine = { cpu: cpus[0]?.model ?? 'unknown', cores: cpus.length, platform: `${os.platform()} ${os.release()}`, node: process.version, memoryGiB: os.totalmem() / 2 ** 30 };
   console.log(`Machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB.toFixed(1)} GiB, ${machine.platform}; Node ${machine.node}`);
   console.log(`Load average at start: ${loadStart.map((l) => l.toFixed(2)).join(' ')}`);
-  console.log(formatBackendReport(report));
+  for (const r of reports) console.log(formatBackendReport(r));
+  for (const s of backendSkips) console.log(`Course backend ${s.backend}: not timed (${s.why.split('\n')[0]})`);
   console.log('Model: buildCifar10Cnn (167,562 parameters), Adam 1e-3, sparse categorical cross-entropy');
 
   // 1. Reading and decoding the archive.
@@ -285,39 +316,38 @@ async function main(): Promise<void> {
     }
   }
 
-  // 2. Training and inference.
-  let x: tf.Tensor4D; // [n, height, width, channels] float32 in [0, 1]
-  let y: tf.Tensor1D; // [n] class indices 0..9, float32 (tfjs-layers' sparse cross-entropy floors its labels, which rejects int32)
-  let pixels: Uint8Array; // [n, 32, 32, 3] uint8, the same images, for the main job's loop
-  let labels: Int32Array;
+  // 2. Training and inference, on each course backend in turn (the same images).
+  let pixels: Uint8Array; // [n, 32, 32, 3] uint8
+  let labels: Int32Array; // [n] class indices 0..9
   if (dataPath !== undefined) {
     const data = await loadCifar10({ source: dataPath, testSize: 1, progress: false });
     n = Math.min(n, data.train.n);
-    x = imagesToTensor(data.train, 0, n);
-    const yInt = labelsToTensor(data.train, 0, n);
-    y = tf.cast(yInt, 'float32');
-    yInt.dispose();
     pixels = data.train.pixels.slice(0, n * 32 * 32 * 3);
     labels = data.train.labels.slice(0, n);
     console.log(`Training data: the first ${n} training images of ${data.source}; 1 warm-up epoch + ${epochs} timed`);
   } else {
     pixels = Uint8Array.from({ length: n * 32 * 32 * 3 }, (_, i) => (Math.imul(i, 2654435761) >>> 24) & 255);
     labels = Int32Array.from({ length: n }, (_, i) => (i * 7919) % 10);
-    x = tf.tidy(() => tf.tensor4d(pixels, [n, 32, 32, 3], 'int32').toFloat().div(255)) as tf.Tensor4D;
-    y = tf.tensor1d(Float32Array.from(labels), 'float32');
     console.log(`Training data: ${n} pseudo-random images [${n}, 32, 32, 3], labels 0..9; 1 warm-up epoch + ${epochs} timed`);
   }
-  const ours: OursResult[] = [];
-  for (const batch of batchSizes) {
-    const r = await benchOurs(batch, n, epochs, x, y, pixels, labels, !values['no-loop']);
-    ours.push(r);
-    console.log(
-      `TF.js ${report.backend} (${report.threads} threads) batch ${batch}: model.fit median epoch ${fmt(r.trainMedianImgPerS)} img/s, mean ${fmt(r.trainImgPerS)}, best ${fmt(r.trainBestImgPerS)} ` +
-        `(epochs ${r.epochSeconds.map((s) => s.toFixed(2)).join(', ')} s); trainClassifier best ${fmt(r.loopBestImgPerS)} img/s; inference ${fmt(r.inferImgPerS)} img/s` +
-        (r.leakedTensors > 0 ? `; LEAK: ${r.leakedTensors} tensors per epoch` : ''),
-    );
+  const examples = { n, pixels, labels, imageShape: [32, 32, 3] as [number, number, number] };
+  const ours: (OursResult & { backend: string })[] = [];
+  for (const r0 of reports) {
+    await initBackend({ backend: r0.backend as BackendChoice });
+    const x = imagesToTensor(examples, 0, n); // [n, 32, 32, 3] float32 in [0, 1]
+    // [n] float32: tfjs-layers' sparse cross-entropy floors its labels, which rejects int32
+    const y = tf.tidy(() => tf.cast(labelsToTensor(examples, 0, n), 'float32')) as tf.Tensor1D;
+    for (const batch of batchSizes) {
+      const r = await benchOurs(batch, n, epochs, x, y, pixels, labels, !values['no-loop']);
+      ours.push({ backend: r0.backend, ...r });
+      console.log(
+        `TF.js ${r0.backend} (${r0.threads} threads) batch ${batch}: model.fit median epoch ${fmt(r.trainMedianImgPerS)} img/s, mean ${fmt(r.trainImgPerS)}, best ${fmt(r.trainBestImgPerS)} ` +
+          `(epochs ${r.epochSeconds.map((s) => s.toFixed(2)).join(', ')} s); trainClassifier best ${fmt(r.loopBestImgPerS)} img/s; inference ${fmt(r.inferImgPerS)} img/s` +
+          (r.leakedTensors > 0 ? `; LEAK: ${r.leakedTensors} tensors per epoch` : ''),
+      );
+    }
+    tf.dispose([x, y]);
   }
-  tf.dispose([x, y]);
 
   // 3. The main job's peak memory.
   let mainJob: MainJob = { available: false, why: 'skipped (--no-main-job)' };
@@ -339,7 +369,7 @@ async function main(): Promise<void> {
   if (!values['no-notebook']) {
     const jupyterPath = path.join(ROOT, '.jupyter', 'share', 'jupyter');
     const env = { ...process.env, JUPYTER_PATH: [jupyterPath, process.env.JUPYTER_PATH].filter(Boolean).join(path.delimiter) };
-    notebook = runPython<NotebookCell>('notebook_cell.py', ['--kernel', 'tslab'], env, 300);
+    notebook = runPython<NotebookCell>('/usr/bin/python3', 'notebook_cell.py', ['--kernel', 'tslab'], env, 300);
   }
   console.log(
     notebook.available
@@ -347,65 +377,73 @@ async function main(): Promise<void> {
       : `tslab notebook cell: not measured: ${notebook.why}`,
   );
 
-  // 5. References.
+  // 5. Peers on the same model, data sizes and minibatch sizes: PyTorch with
+  // every Python that has it (e.g. a pip PyTorch 2 in .venv-tf and Debian's
+  // 1.13), Keras with the first Python that has TensorFlow.
   const refArgs = ['--batch-sizes', batchSizes.join(','), '--n', String(n), '--epochs', String(epochs)];
-  let torch: Reference = { available: false, why: 'skipped (--no-torch)' };
+  const peers: { name: string; python?: string; result: Reference }[] = [];
   if (!values['no-torch']) {
-    console.log('Running PyTorch reference (/usr/bin/python3 bench/torch_cnn.py, 2 threads)...');
-    torch = runPython<Reference>('torch_cnn.py', [...refArgs, '--threads', '2']);
+    const withTorch = pythonCandidates().filter((py) => spawnSync(py, ['-c', 'import importlib.util,sys; sys.exit(0 if importlib.util.find_spec("torch") else 1)']).status === 0);
+    if (withTorch.length === 0) {
+      const w = pythonWith('torch');
+      peers.push({ name: 'PyTorch', result: { available: false, why: 'why' in w ? w.why : 'not found' } });
+    }
+    for (const py of [...new Set(withTorch.map((p) => fs.realpathSync(p)))]) {
+      console.log(`Running PyTorch reference (${py} bench/torch_cnn.py, 2 threads)...`);
+      const result = runPython<Reference>(py, 'torch_cnn.py', [...refArgs, '--threads', '2']);
+      peers.push({ name: result.available ? `PyTorch ${String(result.torch).split('+')[0]}` : 'PyTorch', python: py, result });
+    }
   }
-  if (!torch.available) console.log(`PyTorch not available: ${torch.why}`);
-  let keras: Reference = { available: false, why: 'skipped (--no-keras)' };
   if (!values['no-keras']) {
-    console.log('Running Keras reference (/usr/bin/python3 bench/keras_cnn.py)...');
-    keras = runPython<Reference>('keras_cnn.py', refArgs);
+    const k = pythonWith('tensorflow');
+    if ('why' in k) peers.push({ name: 'Keras', result: { available: false, why: k.why } });
+    else {
+      console.log(`Running Keras reference (${k.python} bench/keras_cnn.py)...`);
+      const result = runPython<Reference>(k.python, 'keras_cnn.py', refArgs);
+      peers.push({ name: result.available ? `Keras ${String(result.keras)} / TF ${String(result.tensorflow)}` : 'Keras', python: k.python, result });
+    }
   }
-  if (!keras.available) console.log(`Keras not available: ${keras.why}`);
+  for (const p of peers) if (!p.result.available) console.log(`${p.name} not available: ${p.result.why}`);
+  const torch = peers.find((p) => p.name.startsWith('PyTorch'))?.result ?? ({ available: false, why: 'skipped (--no-torch)' } as Reference);
+  const keras = peers.find((p) => p.name.startsWith('Keras'))?.result ?? ({ available: false, why: 'skipped (--no-keras)' } as Reference);
 
   const ref = (r: Reference, batch: number) => (r.available ? r.results.find((q) => q.batch === batch) : undefined);
-  const rows = ours.map((r) => {
-    const t = ref(torch, r.batch);
-    const k = ref(keras, r.batch);
-    return {
-      batch: r.batch,
-      oursTrain: r.trainMedianImgPerS,
-      oursTrainMean: r.trainImgPerS,
-      oursTrainBest: r.trainBestImgPerS,
-      oursLoopBest: r.loopBestImgPerS,
-      torchTrain: t?.train_img_s,
-      kerasTrain: k?.train_img_s,
-      trainRatioTorch: t ? r.trainMedianImgPerS / t.train_img_s : undefined,
-      trainRatioKeras: k ? r.trainMedianImgPerS / k.train_img_s : undefined,
-      oursInfer: r.inferImgPerS,
-      torchInfer: t?.infer_img_s,
-      kerasInfer: k?.infer_img_s,
-      inferRatioTorch: t ? r.inferImgPerS / t.infer_img_s : undefined,
-    };
-  });
+  const available = peers.filter((p) => p.result.available);
+  const rows = ours.map((r) => ({
+    backend: r.backend,
+    batch: r.batch,
+    oursTrain: r.trainMedianImgPerS,
+    oursTrainMean: r.trainImgPerS,
+    oursTrainBest: r.trainBestImgPerS,
+    oursLoopBest: r.loopBestImgPerS,
+    oursInfer: r.inferImgPerS,
+    peers: available.map((p) => {
+      const q = ref(p.result, r.batch);
+      return { name: p.name, train: q?.train_img_s, infer: q?.infer_img_s, trainRatio: q ? r.trainMedianImgPerS / q.train_img_s : undefined, inferRatio: q ? r.inferImgPerS / q.infer_img_s : undefined };
+    }),
+  }));
   const loadEnd = os.loadavg();
   console.log(
-    `\nImages per second (higher is better; train = model.fit, median of the ${epochs} timed epochs; mean and best = fastest epoch beside it; ` +
-      `PyTorch and Keras: mean of their timed epochs; load average ${loadEnd[0].toFixed(2)} at the end):`,
+    `\nTraining images per second (higher is better; ours = model.fit, median of the ${epochs} timed epochs, mean and best beside it; ` +
+      `peers: mean of their timed epochs; ratio = ours / peer; load average ${loadEnd[0].toFixed(2)} at the end):`,
   );
   console.log(
     table(
-      ['batch', `train (${report.backend})`, 'mean', 'best', 'trainClassifier best', 'PyTorch', 'ours/PyTorch', 'Keras', 'ours/Keras', 'infer ours', 'infer PyTorch', 'ours/PyTorch'],
-      rows.map((r) => [
-        String(r.batch),
-        fmt(r.oursTrain),
-        fmt(r.oursTrainMean),
-        fmt(r.oursTrainBest),
-        fmt(r.oursLoopBest),
-        fmt(r.torchTrain),
-        ratio(r.oursTrain, r.torchTrain),
-        fmt(r.kerasTrain),
-        ratio(r.oursTrain, r.kerasTrain),
-        fmt(r.oursInfer),
-        fmt(r.torchInfer),
-        ratio(r.oursInfer, r.torchInfer),
-      ]),
+      ['backend', 'batch', 'train', 'mean', 'best', 'trainClassifier best', ...available.flatMap((p) => [p.name, 'ratio'])],
+      rows.map((r) => [r.backend, String(r.batch), fmt(r.oursTrain), fmt(r.oursTrainMean), fmt(r.oursTrainBest), fmt(r.oursLoopBest), ...r.peers.flatMap((q) => [fmt(q.train), ratio(r.oursTrain, q.train)])]),
     ),
   );
+  console.log('\nInference images per second (model.predict, fastest of 3):');
+  console.log(
+    table(
+      ['backend', 'batch', 'ours', ...available.flatMap((p) => [p.name, 'ratio'])],
+      rows.map((r) => [r.backend, String(r.batch), fmt(r.oursInfer), ...r.peers.flatMap((q) => [fmt(q.infer), ratio(r.oursInfer, q.infer)])]),
+    ),
+  );
+  const byBackend = (b: string, batch: number) => rows.find((r) => r.backend === b && r.batch === batch)?.oursTrain;
+  if (reports.length > 1) {
+    for (const batch of batchSizes) console.log(`batch ${batch}: ${reports[0].backend}/${reports[1].backend} training ratio ${ratio(byBackend(reports[0].backend, batch), byBackend(reports[1].backend, batch))}`);
+  }
 
   if (values.json) {
     console.log(
@@ -413,6 +451,8 @@ async function main(): Promise<void> {
         machine,
         loadAverage: { start: loadStart, end: loadEnd },
         backend: report,
+        backends: reports,
+        backendSkips,
         data: dataTiming,
         trainingData: dataPath ?? 'pseudo-random',
         n,
@@ -422,6 +462,7 @@ async function main(): Promise<void> {
         notebook,
         torch,
         keras,
+        peers,
         rows,
       }),
     );
