@@ -37,6 +37,7 @@ export interface MatMulSpeed {
  * speed.flopsPerSecond > 0; // true
  * matMulSpeed(0); // throws ArgumentError: matMulSpeed: size must be an integer >= 1, got number 0
  * ```
+ * @see [Notebook 01 §5 How fast is this machine? The CNN's FLOPs against a timed run](../../notebooks/01-background.ipynb#5.-How-fast-is-this-machine?-The-CNN's-FLOPs-against-a-timed-run)
  */
 export function matMulSpeed(size = 512, repeats = 3): MatMulSpeed {
   const fn = 'matMulSpeed';

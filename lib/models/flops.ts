@@ -62,6 +62,7 @@ const product = (dims: (number | null)[]) => dims.reduce<number>((p, d) => p * (
  * rows.reduce((s, r) => s + r.params, 0); // 167562 (the same as TF.js counts)
  * layerCosts(tf.sequential({ layers: [tf.layers.conv1d({ inputShape: [8, 1], filters: 2, kernelSize: 3 })] })); // throws ArgumentError: layerCosts: layer conv1d
  * ```
+ * @see [Notebook 01 §2 The small end: the CNN of chapter 05](../../notebooks/01-background.ipynb#2.-The-small-end:-the-CNN-of-chapter-05)
  */
 export function layerCosts(model: tf.LayersModel): LayerCost[] {
   const fn = 'layerCosts';
@@ -113,6 +114,8 @@ export function layerCosts(model: tf.LayersModel): LayerCost[] {
  * ```ts
  * forwardFlops(buildCifar10Cnn()); // 8081408 (conv 1,555,200 + 6,230,016, dense 294,912 + 1,280)
  * ```
+ * @see [Notebook 01 §5 How fast is this machine? The CNN's FLOPs against a timed run](../../notebooks/01-background.ipynb#5.-How-fast-is-this-machine?-The-CNN's-FLOPs-against-a-timed-run)
+ * @see [Notebook 01 §Exercises](../../notebooks/01-background.ipynb#Exercises)
  */
 export function forwardFlops(model: tf.LayersModel): number {
   return layerCosts(model).reduce((sum, r) => sum + r.forwardFlops, 0);

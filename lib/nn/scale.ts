@@ -34,7 +34,10 @@ export interface TransformerConfig {
   pooler?: boolean;
 }
 
-/** Parameters of a Transformer by part, from {@link transformerParameterCount}. The output layer shares the token embedding (tied weights), so it adds none. */
+/**
+ * Parameters of a Transformer by part, from {@link transformerParameterCount}. The output layer shares the token embedding (tied weights), so it adds none.
+ * @see [Notebook 01 §1 A large model is a Transformer with many parameters](../../notebooks/01-background.ipynb#1.-A-large-model-is-a-Transformer-with-many-parameters)
+ */
 export interface TransformerParameterCount {
   /** Token, position and segment embeddings: `(V + P + S)·d`. */
   embeddings: number;
@@ -70,6 +73,9 @@ export interface TransformerParameterCount {
  * transformerParameterCount(PUBLISHED_TRANSFORMERS['BERT-base'].config).total; // 109482240
  * transformerParameterCount({ ...tiny, heads: 3 }); // throws ArgumentError: transformerParameterCount: config.heads (3) must divide config.dModel (2)
  * ```
+ * @see [Notebook 01 §1 A large model is a Transformer with many parameters](../../notebooks/01-background.ipynb#1.-A-large-model-is-a-Transformer-with-many-parameters)
+ * @see [Notebook 01 §4 Memory: holding a model, and training it](../../notebooks/01-background.ipynb#4.-Memory:-holding-a-model,-and-training-it)
+ * @see [Notebook 01 §Exercises](../../notebooks/01-background.ipynb#Exercises)
  */
 export function transformerParameterCount(config: TransformerConfig): TransformerParameterCount {
   const fn = 'transformerParameterCount';
@@ -105,7 +111,10 @@ export interface PublishedTransformer {
   source: string;
 }
 
-/** Names of {@link PUBLISHED_TRANSFORMERS}. */
+/**
+ * Names of {@link PUBLISHED_TRANSFORMERS}.
+ * @see [Notebook 01 §1 A large model is a Transformer with many parameters](../../notebooks/01-background.ipynb#1.-A-large-model-is-a-Transformer-with-many-parameters)
+ */
 export type PublishedTransformerName = 'BERT-base' | 'BERT-large' | 'GPT-2 small' | 'GPT-2 XL' | 'GPT-3 175B';
 
 const BERT = { vocabSize: 30522, maxPositions: 512, segments: 2, embeddingLayerNorm: true, pooler: true } as const;
@@ -124,6 +133,8 @@ const GPT = { vocabSize: 50257, finalLayerNorm: true } as const;
  * PUBLISHED_TRANSFORMERS['GPT-3 175B'].config.dModel; // 12288
  * Object.keys(PUBLISHED_TRANSFORMERS).length; // 5
  * ```
+ * @see [Notebook 01 §1 A large model is a Transformer with many parameters](../../notebooks/01-background.ipynb#1.-A-large-model-is-a-Transformer-with-many-parameters)
+ * @see [Notebook 01 §4 Memory: holding a model, and training it](../../notebooks/01-background.ipynb#4.-Memory:-holding-a-model,-and-training-it)
  */
 export const PUBLISHED_TRANSFORMERS: Readonly<Record<PublishedTransformerName, PublishedTransformer>> = Object.freeze({
   'BERT-base': {
@@ -178,6 +189,7 @@ export const PUBLISHED_TRANSFORMERS: Readonly<Record<PublishedTransformerName, P
  * trainingFlops(175e9, 300e9) / 1e23; // 3.15 (GPT-3; Brown et al. 2020 Table D.1 publishes 3.14e23)
  * trainingFlops(0, 1); // throws ArgumentError: trainingFlops: parameters must be a finite number > 0, got number 0
  * ```
+ * @see [Notebook 01 §3 Compute: training ≈ 6·N·D, inference ≈ 2·N per token](../../notebooks/01-background.ipynb#3.-Compute:-training-≈-6·N·D,-inference-≈-2·N-per-token)
  */
 export function trainingFlops(parameters: number, tokens: number): number {
   const fn = 'trainingFlops';
@@ -196,6 +208,7 @@ export function trainingFlops(parameters: number, tokens: number): number {
  * ```ts
  * inferenceFlopsPerToken(175e9) / 1e9; // 350 (GFLOP per token of GPT-3)
  * ```
+ * @see [Notebook 01 §3 Compute: training ≈ 6·N·D, inference ≈ 2·N per token](../../notebooks/01-background.ipynb#3.-Compute:-training-≈-6·N·D,-inference-≈-2·N-per-token)
  */
 export function inferenceFlopsPerToken(parameters: number): number {
   return 2 * checkPositive('inferenceFlopsPerToken', 'parameters', parameters);
@@ -204,7 +217,10 @@ export function inferenceFlopsPerToken(parameters: number): number {
 /** Bytes per stored number of each precision: IEEE 754 float32 and float16, bfloat16 (8 exponent bits, 7 mantissa bits), 8-bit integers. */
 export const BYTES_PER_VALUE = Object.freeze({ fp32: 4, fp16: 2, bf16: 2, int8: 1 } as const);
 
-/** A precision of {@link BYTES_PER_VALUE}. */
+/**
+ * A precision of {@link BYTES_PER_VALUE}.
+ * @see [Notebook 01 §4 Memory: holding a model, and training it](../../notebooks/01-background.ipynb#4.-Memory:-holding-a-model,-and-training-it)
+ */
 export type Precision = keyof typeof BYTES_PER_VALUE;
 
 function checkPrecision(fn: string, arg: string, value: unknown): Precision {
@@ -237,6 +253,7 @@ export interface TrainingMemory {
  * weightBytes(175e9, 'fp16') / 1e9; // 350 (GB to hold GPT-3 in fp16)
  * weightBytes(1, 'fp8'); // throws ArgumentError: weightBytes: precision must be one of fp32, fp16, bf16, int8, got string "fp8"
  * ```
+ * @see [Notebook 01 §4 Memory: holding a model, and training it](../../notebooks/01-background.ipynb#4.-Memory:-holding-a-model,-and-training-it)
  */
 export function weightBytes(parameters: number, precision: Precision): number {
   const fn = 'weightBytes';
@@ -259,6 +276,8 @@ export function weightBytes(parameters: number, precision: Precision): number {
  * adamTrainingBytes(1e6, 'fp32'); // { weights: 4000000, gradients: 4000000, optimizerState: 8000000, total: 16000000 }
  * adamTrainingBytes(1.5e9, 'mixed').total / 1e9; // 24 (GPT-2 1.5B: "at least 24 GB", ZeRO §3.1)
  * ```
+ * @see [Notebook 01 §4 Memory: holding a model, and training it](../../notebooks/01-background.ipynb#4.-Memory:-holding-a-model,-and-training-it)
+ * @see [Notebook 01 §Exercises](../../notebooks/01-background.ipynb#Exercises)
  */
 export function adamTrainingBytes(parameters: number, precision: Precision | 'mixed'): TrainingMemory {
   const fn = 'adamTrainingBytes';
@@ -281,13 +300,18 @@ export function adamTrainingBytes(parameters: number, precision: Precision | 'mi
  * devicesToHold(350e9, 80e9); // 5 (GPT-3's fp16 weights on 80 GB GPUs)
  * devicesToHold(1, -80e9); // throws ArgumentError: devicesToHold: deviceBytes must be a finite number > 0, got number -80000000000
  * ```
+ * @see [Notebook 01 §4 Memory: holding a model, and training it](../../notebooks/01-background.ipynb#4.-Memory:-holding-a-model,-and-training-it)
+ * @see [Notebook 01 §Exercises](../../notebooks/01-background.ipynb#Exercises)
  */
 export function devicesToHold(bytes: number, deviceBytes: number): number {
   const fn = 'devicesToHold';
   return Math.ceil(checkPositive(fn, 'bytes', bytes) / checkPositive(fn, 'deviceBytes', deviceBytes));
 }
 
-/** One model's published size, for a chart of sizes over time. */
+/**
+ * One model's published size, for a chart of sizes over time.
+ * @see [Notebook 01 §6 Model sizes over time](../../notebooks/01-background.ipynb#6.-Model-sizes-over-time)
+ */
 export interface PublishedModelSize {
   /** The model's name. */
   name: string;
@@ -308,6 +332,7 @@ export interface PublishedModelSize {
  * PUBLISHED_MODEL_SIZES[0].name; // 'LeNet-5'
  * PUBLISHED_MODEL_SIZES.find((m) => m.name === 'AlexNet').parameters; // 60000000
  * ```
+ * @see [Notebook 01 §6 Model sizes over time](../../notebooks/01-background.ipynb#6.-Model-sizes-over-time)
  */
 export const PUBLISHED_MODEL_SIZES: readonly PublishedModelSize[] = Object.freeze([
   { name: 'LeNet-5', year: 1998, parameters: 60e3, domain: 'vision', source: 'LeCun et al. 1998, Gradient-based learning applied to document recognition, §II.B ("60,000 trainable parameters")' },

@@ -18,6 +18,8 @@ export interface LabelledPoint {
   group?: string;
   /** Extra text shown on hover, e.g. the source of a published figure. */
   hover?: string;
+  /** Where the label goes, to keep labels of close points apart. @default 'top' */
+  labelPosition?: 'top' | 'bottom' | 'left' | 'right';
 }
 
 /** Options of {@link labelledScatterFigure}. */
@@ -32,14 +34,18 @@ export interface LabelledScatterOptions {
   logX?: boolean;
 }
 
+/** plotly's `textposition` of each label position. */
+const LABEL_POSITIONS = { top: 'top center', bottom: 'bottom center', left: 'middle left', right: 'middle right' } as const;
+
 /**
  * Named points as a plotly scatter figure, one trace per group (in order of
- * first appearance), each point labelled above itself.
+ * first appearance), each point labelled above itself (or where its
+ * `labelPosition` says).
  * @param points - the points (at least one).
  * @param title - figure title.
  * @param options - axis titles and log axes.
  * @returns the figure, for `showFigure`.
- * @throws {ArgumentError} when `points` is empty, a coordinate is not finite, or a point is ≤ 0 on a log axis (it names the point).
+ * @throws {ArgumentError} when `points` is empty, a coordinate is not finite, a point is ≤ 0 on a log axis (it names the point), or a `labelPosition` is unknown.
  * @example
  * ```ts
  * const fig = labelledScatterFigure([{ label: 'a', x: 1, y: 10, group: 'g' }, { label: 'b', x: 2, y: 1000, group: 'h' }], 'sizes', { logY: true });
@@ -47,11 +53,15 @@ export interface LabelledScatterOptions {
  * fig.layout.yaxis.type; // 'log'
  * labelledScatterFigure([{ label: 'z', x: 1, y: 0 }], 'sizes', { logY: true }); // throws ArgumentError: labelledScatterFigure: points[0] (z) has y = 0; a log axis needs y > 0
  * ```
+ * @see [Notebook 01 §6 Model sizes over time](../../notebooks/01-background.ipynb#6.-Model-sizes-over-time)
  */
 export function labelledScatterFigure(points: readonly LabelledPoint[], title: string, options: LabelledScatterOptions = {}): Figure {
   const fn = 'labelledScatterFigure';
   if (!Array.isArray(points) || points.length === 0) throw new ArgumentError(`${fn}: points must be a non-empty array of { label, x, y }, got ${describe(points)}`);
   points.forEach((p, i) => {
+    if (p?.labelPosition !== undefined && !Object.prototype.hasOwnProperty.call(LABEL_POSITIONS, p.labelPosition)) {
+      throw new ArgumentError(`${fn}: points[${i}].labelPosition must be one of ${Object.keys(LABEL_POSITIONS).join(', ')}, got ${describe(p.labelPosition)}`);
+    }
     for (const dim of ['x', 'y'] as const) {
       if (typeof p?.[dim] !== 'number' || !Number.isFinite(p[dim])) throw new ArgumentError(`${fn}: points[${i}].${dim} must be a finite number, got ${describe(p?.[dim])}`);
       const log = dim === 'x' ? options.logX : options.logY;
@@ -69,7 +79,7 @@ export function labelledScatterFigure(points: readonly LabelledPoint[], title: s
       x: mine.map((p) => p.x),
       y: mine.map((p) => p.y),
       text: mine.map((p) => p.label),
-      textposition: 'top center',
+      textposition: mine.map((p) => LABEL_POSITIONS[p.labelPosition ?? 'top']),
       hovertext: mine.map((p) => (p.hover ? `${p.label}: ${p.hover}` : p.label)),
       hoverinfo: 'x+y+text',
       marker: { size: 9 },

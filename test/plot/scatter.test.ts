@@ -16,6 +16,17 @@ describe('labelledScatterFigure', () => {
     expect(fig.data[0].hovertext).toEqual(['LeNet-5: LeCun et al. 1998', 'AlexNet']);
     expect(fig.layout).toMatchObject({ yaxis: { type: 'log', title: { text: 'parameters' } }, xaxis: { type: 'linear', title: { text: 'year' } } });
   });
+  it('puts each label where its labelPosition says, in plotly and in the static SVG', () => {
+    const fig = labelledScatterFigure([{ label: 'up', x: 0, y: 1 }, { label: 'down', x: 1, y: 1, labelPosition: 'bottom' }, { label: 'east', x: 2, y: 1, labelPosition: 'right' }, { label: 'west', x: 3, y: 1, labelPosition: 'left' }], 't');
+    expect(fig.data[0].textposition).toEqual(['top center', 'bottom center', 'middle right', 'middle left']);
+    const svg = figureSvg(fig);
+    const circles = [...svg.matchAll(/<circle cx="([^"]*)" cy="([^"]*)"/g)].map((m) => [Number(m[1]), Number(m[2])]);
+    const label = (name: string) => new RegExp(`<text x="([^"]*)" y="([^"]*)" text-anchor="(\\w+)" font-size="11">${name}</text>`).exec(svg)!.slice(1).map((v, i) => (i < 2 ? Number(v) : v));
+    expect(label('up')).toEqual([circles[0][0], circles[0][1] - 8, 'middle']);
+    expect(label('down')).toEqual([circles[1][0], circles[1][1] + 18, 'middle']);
+    expect(label('east')).toEqual([circles[2][0] + 8, circles[2][1] + 4, 'start']);
+    expect(label('west')).toEqual([circles[3][0] - 8, circles[3][1] + 4, 'end']);
+  });
   it('hides the legend for a single group', () => {
     expect(labelledScatterFigure([{ label: 'a', x: 0, y: 1 }], 't').data[0].showlegend).toBe(false);
   });
@@ -23,6 +34,7 @@ describe('labelledScatterFigure', () => {
     [[], 'labelledScatterFigure: points must be a non-empty array'],
     [[{ label: 'a', x: NaN, y: 1 }], 'labelledScatterFigure: points[0].x must be a finite number, got number NaN'],
     [[{ label: 'a', x: 1, y: 1 }, { label: 'b', x: 1, y: -2 }], 'labelledScatterFigure: points[1] (b) has y = -2; a log axis needs y > 0'],
+    [[{ label: 'a', x: 1, y: 1, labelPosition: 'above' as 'top' }], 'labelledScatterFigure: points[0].labelPosition must be one of top, bottom, left, right, got string "above"'],
   ])('rejects %j', (bad, says) => {
     expect(() => labelledScatterFigure(bad, 't', { logY: true })).toThrow(ArgumentError);
     expect(() => labelledScatterFigure(bad, 't', { logY: true })).toThrow(says);

@@ -61,14 +61,16 @@ function scatterMarkers(g: string[], t: Trace, pts: Point[], color: string, colo
   });
 }
 
-/** A scatter trace's text labels (mode `text`): `text[i]` beside point i, above it unless `textposition` says bottom, left or right. */
+/** A scatter trace's text labels (mode `text`): `text[i]` beside point i where `textposition` (one for all, or one per point) says: top, bottom, left, right or centred. */
 function scatterText(g: string[], t: Trace, pts: Point[]): void {
   const text = arr(t.text);
   if (!text) return;
-  const position = typeof t.textposition === 'string' ? t.textposition : 'middle center';
-  const [dx, dy, anchor] = position.includes('left') ? [-8, 4, 'end'] : position.includes('right') ? [8, 4, 'start'] : position.includes('bottom') ? [0, 18, 'middle'] : position.includes('top') ? [0, -8, 'middle'] : [0, 4, 'middle'];
+  const positions = arr(t.textposition);
   pts.forEach(([px, py], i) => {
     if (!Number.isFinite(px) || !Number.isFinite(py) || text[i] == null) return;
+    const p = positions ? positions[i] : t.textposition;
+    const position = typeof p === 'string' ? p : 'middle center';
+    const [dx, dy, anchor] = position.includes('left') ? [-8, 4, 'end'] : position.includes('right') ? [8, 4, 'start'] : position.includes('bottom') ? [0, 18, 'middle'] : position.includes('top') ? [0, -8, 'middle'] : [0, 4, 'middle'];
     g.push(`<text x="${num(px + dx)}" y="${num(py + dy)}" text-anchor="${anchor}" font-size="11">${esc(text[i])}</text>`);
   });
 }
