@@ -214,8 +214,23 @@ export function inferenceFlopsPerToken(parameters: number): number {
   return 2 * checkPositive('inferenceFlopsPerToken', 'parameters', parameters);
 }
 
-/** Bytes per stored number of each precision: IEEE 754 float32 and float16, bfloat16 (8 exponent bits, 7 mantissa bits), 8-bit integers. */
-export const BYTES_PER_VALUE = Object.freeze({ fp32: 4, fp16: 2, bf16: 2, int8: 1 } as const);
+/**
+ * Bytes per stored number of each precision.
+ * @example
+ * ```ts
+ * BYTES_PER_VALUE.bf16; // 2
+ * ```
+ */
+export const BYTES_PER_VALUE = Object.freeze({
+  /** IEEE 754 single precision (float32). */
+  fp32: 4,
+  /** IEEE 754 half precision (float16): 5 exponent bits, 10 mantissa bits. */
+  fp16: 2,
+  /** bfloat16: float32's 8 exponent bits (its range), 7 mantissa bits. */
+  bf16: 2,
+  /** 8-bit integers, for quantised weights at inference. */
+  int8: 1,
+} as const);
 
 /**
  * A precision of {@link BYTES_PER_VALUE}.
@@ -325,6 +340,12 @@ export interface PublishedModelSize {
   source: string;
 }
 
+/** A row of {@link PUBLISHED_MODEL_SIZES} from {@link PUBLISHED_TRANSFORMERS}, so each published count is written once. */
+function fromTransformer(key: PublishedTransformerName, name: string = key): PublishedModelSize {
+  const m = PUBLISHED_TRANSFORMERS[key];
+  return { name, year: m.year, parameters: m.publishedParameters, domain: 'language', source: m.source };
+}
+
 /**
  * Published parameter counts of landmark models, 1998–2022, oldest first.
  * @example
@@ -341,11 +362,11 @@ export const PUBLISHED_MODEL_SIZES: readonly PublishedModelSize[] = Object.freez
   { name: 'ResNet-50', year: 2016, parameters: 25.6e6, domain: 'vision', source: 'He et al. 2016, Deep residual learning, Table 1; count 25,557,032 from torchvision resnet50' },
   { name: 'Transformer (base)', year: 2017, parameters: 65e6, domain: 'language', source: 'Vaswani et al. 2017, Attention is all you need, Table 3 (65M)' },
   { name: 'Transformer (big)', year: 2017, parameters: 213e6, domain: 'language', source: 'Vaswani et al. 2017, Attention is all you need, Table 3 (213M)' },
-  { name: 'BERT-base', year: 2019, parameters: 110e6, domain: 'language', source: 'Devlin et al. 2019, BERT, §3 (110M)' },
-  { name: 'BERT-large', year: 2019, parameters: 340e6, domain: 'language', source: 'Devlin et al. 2019, BERT, §3 (340M)' },
-  { name: 'GPT-2', year: 2019, parameters: 1542e6, domain: 'language', source: 'Radford et al. 2019, Language models are unsupervised multitask learners, Table 2 (1542M)' },
+  fromTransformer('BERT-base'),
+  fromTransformer('BERT-large'),
+  fromTransformer('GPT-2 XL', 'GPT-2'),
   { name: 'T5-11B', year: 2020, parameters: 11e9, domain: 'language', source: 'Raffel et al. 2020, Exploring the limits of transfer learning (T5), §3.7 (11 billion)' },
-  { name: 'GPT-3', year: 2020, parameters: 175e9, domain: 'language', source: 'Brown et al. 2020, Language models are few-shot learners, Table 2.1 (175.0B)' },
+  fromTransformer('GPT-3 175B', 'GPT-3'),
   { name: 'Chinchilla', year: 2022, parameters: 70e9, domain: 'language', source: 'Hoffmann et al. 2022, Training compute-optimal large language models, Table 1 (70B)' },
   { name: 'PaLM', year: 2022, parameters: 540e9, domain: 'language', source: 'Chowdhery et al. 2022, PaLM: scaling language modeling with pathways, Table 1 (540B)' },
 ]);

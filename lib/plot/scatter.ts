@@ -68,9 +68,10 @@ export function labelledScatterFigure(points: readonly LabelledPoint[], title: s
       if (log && p[dim] <= 0) throw new ArgumentError(`${fn}: points[${i}] (${p.label}) has ${dim} = ${p[dim]}; a log axis needs ${dim} > 0`);
     }
   });
-  const groups = [...new Set(points.map((p) => p.group ?? ''))];
+  const checked: readonly LabelledPoint[] = points; // (Array.isArray above narrowed `points` to any[])
+  const groups = [...new Set(checked.map((p) => p.group ?? ''))];
   const data = groups.map((group) => {
-    const mine = points.filter((p) => (p.group ?? '') === group);
+    const mine = checked.filter((p) => (p.group ?? '') === group);
     return {
       type: 'scatter',
       mode: 'markers+text',
