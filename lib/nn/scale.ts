@@ -220,6 +220,7 @@ export function inferenceFlopsPerToken(parameters: number): number {
  * ```ts
  * BYTES_PER_VALUE.bf16; // 2
  * ```
+ * @see [Notebook 01 §4 Memory: holding a model, and training it](../../notebooks/01-background.ipynb#4.-Memory:-holding-a-model,-and-training-it)
  */
 export const BYTES_PER_VALUE = Object.freeze({
   /** IEEE 754 single precision (float32). */

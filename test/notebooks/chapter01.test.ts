@@ -114,7 +114,10 @@ describe('chapter 01: compute and memory (§3, §4)', () => {
     expect(prose).toMatch(/several GPUs even in int8, and its training state\nneeds dozens/);
   });
   it('"16 bytes" per parameter for Adam, fp32 and mixed; the CNN "fits in less than a megabyte"', () => {
-    expect(numbers(/Adam training bytes per parameter: fp32 (\d+), mixed precision (\d+)/)).toEqual([16, 16]);
+    expect(numbers(/bytes per value: fp32 (\d+), fp16 (\d+), bf16 (\d+), int8 (\d+)/)).toEqual([4, 2, 2, 1]); // "4, 2, 2 or 1 bytes"
+    expect(numbers(/Adam training bytes per parameter: fp32 (\d+), fp16 (\d+), bf16 (\d+), int8 (\d+), mixed precision (\d+)/)).toEqual([16, 8, 8, 4, 16]);
+    expect(prose).toContain('Weights take 4, 2, 2 or 1 bytes each');
+    expect(prose).toContain('halve the state to 8 bytes');
     const [cnnBytes] = numbers(/chapter-05 CNN in fp32: ([\d,]+) bytes/);
     expect(cnnBytes).toBe(4 * 167_562);
     expect(cnnBytes).toBeLessThan(1e6);
@@ -152,7 +155,7 @@ describe('chapter 01: model sizes over time (§6)', () => {
     expect(months).toBeCloseTo((96 * Math.LN2) / Math.log(175e9 / 60e6), 1);
     expect(months).toBeGreaterThanOrEqual(8);
     expect(months).toBeLessThan(9);
-    expect(prose).toContain('every eight to nine months');
+    expect(prose).toContain('every eight to nine\nmonths');
   });
   it('"Since the Transformer (2017), the largest model of each year on the chart is a language model"', () => {
     const line = /largest per year: (.*)/.exec(stdout)![1];
