@@ -29,6 +29,16 @@ export type { Figure } from './plot/figure';
 export { PLOTLY_COLORWAY, figureSvg } from './plot/svg';
 export type { SvgOptions } from './plot/svg';
 
+// ---- Chapter 01, what a large model is, by the numbers: parameters, compute, memory, sizes over time ----
+export { BYTES_PER_VALUE, PUBLISHED_MODEL_SIZES, PUBLISHED_TRANSFORMERS, adamTrainingBytes, devicesToHold, inferenceFlopsPerToken, trainingFlops, transformerParameterCount, weightBytes } from './nn/scale';
+export type { Precision, PublishedModelSize, PublishedTransformer, PublishedTransformerName, TrainingMemory, TransformerConfig, TransformerParameterCount } from './nn/scale';
+export { forwardFlops, layerCosts } from './models/flops';
+export type { LayerCost } from './models/flops';
+export { matMulSpeed } from './backend/speed';
+export type { MatMulSpeed } from './backend/speed';
+export { labelledScatterFigure } from './plot/scatter';
+export type { LabelledPoint, LabelledScatterOptions } from './plot/scatter';
+
 // ---- Chapter 02, the training pipeline: seeded randomness, the loop's charts ----
 export { seededNormal, seededRandom, shuffledIndices } from './core/random';
 export type { EpochRecord } from './core/history';

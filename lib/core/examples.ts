@@ -11,6 +11,7 @@ import { ArgumentError, checkInteger, describe } from './errors';
  * images `[n, height, width, channels]`, NHWC), `labels` `[n]` int32 class
  * indices in [0, numClasses). CIFAR-10 and Fashion-MNIST load as this record;
  * both training loops take it.
+ * @see [Notebook 01 §5 How fast is this machine? The CNN's FLOPs against a timed run](../../notebooks/01-background.ipynb#5.-How-fast-is-this-machine?-The-CNN's-FLOPs-against-a-timed-run)
  */
 export interface LabeledExamples {
   /** Number of examples. */
@@ -155,6 +156,7 @@ function checkRange(fn: string, data: LabeledExamples, start: unknown, end: unkn
  * first.n;             // 100
  * first.pixels.length; // 307200 (100 * 32 * 32 * 3)
  * ```
+ * @see [Notebook 01 §5 How fast is this machine? The CNN's FLOPs against a timed run](../../notebooks/01-background.ipynb#5.-How-fast-is-this-machine?-The-CNN's-FLOPs-against-a-timed-run)
  */
 export function sliceExamples(data: LabeledExamples, start: number, end: number): LabeledExamples {
   const [s, e, per] = checkRange('sliceExamples', data, start, end);

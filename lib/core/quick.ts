@@ -31,6 +31,7 @@ export function quickMode(): boolean {
  * delete process.env.COURSE_QUICK;
  * ```
  * @see [Notebook 00 §4 Quick mode](../../notebooks/00-getting-started.ipynb#4.-Quick-mode)
+ * @see [Notebook 01 §5 How fast is this machine? The CNN's FLOPs against a timed run](../../notebooks/01-background.ipynb#5.-How-fast-is-this-machine?-The-CNN's-FLOPs-against-a-timed-run)
  * @see [Notebook 02 §1 The data](../../notebooks/02-training-pipeline.ipynb#1.-The-data)
  * @see [Notebook 04 §7 Fashion-MNIST](../../notebooks/04-mlp-maths.ipynb#7.-Fashion-MNIST)
  */

@@ -12,6 +12,7 @@ import { checkInteger } from './errors';
  * const rand = seededRandom(42);
  * rand() === seededRandom(42)(); // true
  * ```
+ * @see [Notebook 01 §5 How fast is this machine? The CNN's FLOPs against a timed run](../../notebooks/01-background.ipynb#5.-How-fast-is-this-machine?-The-CNN's-FLOPs-against-a-timed-run)
  */
 export function seededRandom(seed: number): () => number {
   checkInteger('seededRandom', 'seed', seed, 0, 2 ** 32 - 1);

@@ -52,6 +52,7 @@ export interface CnnConfig {
  * outputActivation(buildCifar10Cnn({ outputActivation: 'linear' })); // 'linear'
  * buildCifar10Cnn({ filters: [64, 128] }).countParams(); // 371274
  * ```
+ * @see [Notebook 01 §2 The small end: the CNN of chapter 05](../../notebooks/01-background.ipynb#2.-The-small-end:-the-CNN-of-chapter-05)
  * @see [Notebook 05 §2 The model](../../notebooks/05-cifar10-cnn.ipynb#2.-The-model)
  * @see [Notebook 05 §6 The `from_logits` mistake](../../notebooks/05-cifar10-cnn.ipynb#6.-The-from_logits-mistake)
  */
@@ -113,6 +114,7 @@ export interface CompileOptions {
  * compileClassifier(model, { learningRate: 1e-3 });
  * compileClassifier(model, { fromLogits: true }); // throws ArgumentError: ... softmax ...
  * ```
+ * @see [Notebook 01 §5 How fast is this machine? The CNN's FLOPs against a timed run](../../notebooks/01-background.ipynb#5.-How-fast-is-this-machine?-The-CNN's-FLOPs-against-a-timed-run)
  * @see [Notebook 05 §3 Training](../../notebooks/05-cifar10-cnn.ipynb#3.-Training)
  * @see [Notebook 05 §6 The `from_logits` mistake](../../notebooks/05-cifar10-cnn.ipynb#6.-The-from_logits-mistake)
  */

@@ -279,6 +279,7 @@ function plotlyVersion(): string {
  * showFigure({ data: [{ y: [1, 2] }] }, 'a line'); // undefined (outside a notebook it prints: a line)
  * ```
  * @see [Notebook 00 §2 How a tslab notebook works](../../notebooks/00-getting-started.ipynb#2.-How-a-tslab-notebook-works)
+ * @see [Notebook 01 §6 Model sizes over time](../../notebooks/01-background.ipynb#6.-Model-sizes-over-time)
  * @see [Notebook 02 §1 The data](../../notebooks/02-training-pipeline.ipynb#1.-The-data)
  * @see [Notebook 02 §2 Minibatches](../../notebooks/02-training-pipeline.ipynb#2.-Minibatches)
  * @see [Notebook 02 §3 The forward pass](../../notebooks/02-training-pipeline.ipynb#3.-The-forward-pass)

@@ -22,7 +22,9 @@ function collectExamples(dir) {
     const file = path.join(dir, rel);
     const sf = ts.createSourceFile(file, fs.readFileSync(file, 'utf8'), ts.ScriptTarget.ES2022, true);
     const visit = (node, owner) => {
-      const name = node.name ? node.name.getText(sf) : owner;
+      // A documented `export const X = …` is named after X (its JSDoc sits on the variable statement).
+      const declared = ts.isVariableStatement(node) ? node.declarationList.declarations[0]?.name : node.name;
+      const name = declared ? declared.getText(sf) : owner;
       for (const doc of node.jsDoc ?? []) {
         for (const tag of doc.tags ?? []) {
           if (tag.tagName.text !== 'example') continue;

@@ -1,4 +1,4 @@
-/** The traces, each drawn in its subplot's clip path: scatter lines and markers, grouped bars, and heatmaps. */
+/** The traces, each drawn in its subplot's clip path: scatter lines, markers and text labels, grouped bars, and heatmaps. */
 import { toPx, traceAxes, type Axis } from './axes';
 import { colorAt, rgb, scaleOf } from './colors';
 import type { SvgContext } from './context';
@@ -61,7 +61,21 @@ function scatterMarkers(g: string[], t: Trace, pts: Point[], color: string, colo
   });
 }
 
-/** A scatter trace: its lines and/or markers, as its mode says. */
+/** A scatter trace's text labels (mode `text`): `text[i]` beside point i where `textposition` (one for all, or one per point) says: top, bottom, left, right or centred. */
+function scatterText(g: string[], t: Trace, pts: Point[]): void {
+  const text = arr(t.text);
+  if (!text) return;
+  const positions = arr(t.textposition);
+  pts.forEach(([px, py], i) => {
+    if (!Number.isFinite(px) || !Number.isFinite(py) || text[i] == null) return;
+    const p = positions ? positions[i] : t.textposition;
+    const position = typeof p === 'string' ? p : 'middle center';
+    const [dx, dy, anchor] = position.includes('left') ? [-8, 4, 'end'] : position.includes('right') ? [8, 4, 'start'] : position.includes('bottom') ? [0, 18, 'middle'] : position.includes('top') ? [0, -8, 'middle'] : [0, 4, 'middle'];
+    g.push(`<text x="${num(px + dx)}" y="${num(py + dy)}" text-anchor="${anchor}" font-size="11">${esc(text[i])}</text>`);
+  });
+}
+
+/** A scatter trace: its lines, markers and text labels, as its mode says. */
 function scatterSvg(g: string[], t: Trace, xa: Axis, ya: Axis, color: string, colorway: string[]): void {
   const y = arr(t.y) ?? [];
   const x = xs(t, y.length);
@@ -69,6 +83,7 @@ function scatterSvg(g: string[], t: Trace, xa: Axis, ya: Axis, color: string, co
   const pts = y.map((v, i) => [toPx(xa, x[i]), toPx(ya, v)] as const);
   if (mode.includes('lines')) scatterLines(g, t, pts, color);
   if (mode.includes('markers')) scatterMarkers(g, t, pts, color, colorway);
+  if (mode.includes('text')) scatterText(g, t, pts);
 }
 
 /** The slot of one category in category units: 1 on category axes, the smallest gap on numeric ones. */
