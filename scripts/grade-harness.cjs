@@ -120,9 +120,22 @@ for (const name of ['fetch', 'WebSocket', 'EventSource']) {
     // not there
   }
 }
+// No signals to other processes (without a PID namespace, the grader's own process would be in reach).
+for (const name of ['kill', '_kill']) {
+  Object.defineProperty(process, name, {
+    value: () => {
+      throw new Error("the grader's sandbox does not allow process.kill");
+    },
+    writable: false,
+    configurable: false,
+  });
+}
 locked = true;
 
 process.on('uncaughtException', (e) => finish('fail', describe(e), 1));
+process.on('exit', (code) => {
+  if (!finished) send('fail', `process.exit(${toStr(code)}) was called before the tests finished`);
+});
 process.on('unhandledRejection', (e) => finish('fail', describe(e), 1));
 
 let main;
