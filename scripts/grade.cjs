@@ -37,6 +37,8 @@ const DEFAULTS = { timeoutS: 60, submissionTimeoutS: 600, memoryMb: 2048, output
  * The instructor's chapters: [{ file, chapter, nb, exercises: [{ id, points,
  * solution, tests, stub, testsSha256 }] }], from a folder of instructor
  * notebooks (a `course build`'s instructor/) or, by default, from notebooks/.
+ * A folder of student notebooks works too: grading then uses the visible
+ * tests only (what learners see; the tests use it to check them).
  * When the folder's parent holds the build's manifest.json, each exercise's
  * test cell must still hash as the manifest says.
  */
@@ -45,7 +47,9 @@ function loadInstructor(dir) {
   if (!fs.existsSync(folder) || !fs.statSync(folder).isDirectory()) throw new UsageError(`--instructor: ${folder} is not a folder of instructor notebooks (e.g. course-build/instructor)`);
   const chapters = course.listChapters(folder).map((c) => {
     const nb = course.instructorNotebook(JSON.parse(fs.readFileSync(c.path, 'utf8')));
-    const student = course.studentNotebook(nb, c.file); // also checks the markers
+    // The student version gives the stubs; a folder of student notebooks (no markers left) grades with the visible tests only.
+    const markers = nb.cells.some((cell) => /\/\/ (BEGIN|END) (SOLUTION|HIDDEN TESTS)/.test(nbm.cellText(cell)));
+    const student = markers ? course.studentNotebook(nb, c.file) : nb; // also checks the markers
     return { file: c.file, chapter: c.chapter, nb, exercises: course.exerciseList(nb, student) };
   });
   if (chapters.length === 0) throw new UsageError(`--instructor: no notebooks in ${folder}`);
