@@ -303,11 +303,10 @@ function linkedPackages(modules) {
     if (!e.isSymbolicLink()) continue;
     try {
       const real = fs.realpathSync(path.join(modules, e.name));
-      const pkg = JSON.parse(fs.readFileSync(path.join(real, 'package.json'), 'utf8'));
       const entry = require.resolve(e.name, { paths: [path.dirname(modules)] });
       aliases[e.name] = entry;
-      reads.push(path.join(real, 'package.json'), path.dirname(entry));
-      if (pkg.name !== e.name) continue;
+      // The entry's folder (dl-course: dist/lib), never the whole repository behind the link.
+      reads.push(path.join(real, 'package.json'), path.dirname(entry) === real ? entry : path.dirname(entry));
     } catch {
       // a broken link: nothing to read
     }

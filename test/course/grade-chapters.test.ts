@@ -6,11 +6,11 @@
  * out, and known-wrong solutions (one per requirement an exercise states) fail
  * the visible tests alone, as learners see them.
  */
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { runCourse } from '../helpers/grading';
 import { CIFAR10_ARCHIVE, ROOT } from '../helpers/notebook';
 
 interface Cell {
@@ -21,43 +21,12 @@ interface Cell {
 interface Notebook {
   cells: Cell[];
 }
-interface ExerciseResult {
-  id: string;
-  points: number;
-  maxPoints: number;
-  passed: boolean;
-  status: string;
-  message: string;
-}
-interface SubmissionResult {
-  student: string;
-  relFile: string;
-  chapter: string;
-  score: number;
-  maxScore: number;
-  exercises: ExerciseResult[];
-}
-interface FolderResult {
-  score: number;
-  maxScore: number;
-  submissions: SubmissionResult[];
-}
-
-const SCRIPT = path.join(ROOT, 'scripts', 'course.cjs');
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'dlc-grade-chapters-'));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
-const env = { ...process.env, INIT_CWD: tmp, COURSE_QUICK: '1', DL_COURSE_CIFAR10: CIFAR10_ARCHIVE };
+const env = { COURSE_QUICK: '1', DL_COURSE_CIFAR10: CIFAR10_ARCHIVE };
 
 function course(args: string[]) {
-  const r = spawnSync(process.execPath, [SCRIPT, ...args], { cwd: tmp, env, encoding: 'utf8', timeout: 900_000, maxBuffer: 64 * 1024 * 1024 });
-  const json = (() => {
-    try {
-      return JSON.parse(r.stdout.trim().split('\n').pop() ?? '') as FolderResult;
-    } catch {
-      return undefined;
-    }
-  })();
-  return { ...r, json };
+  return runCourse(args, tmp, env);
 }
 
 const BUILD = path.join(tmp, 'build');
@@ -81,7 +50,7 @@ describe('course grade on the chapters (quick mode)', () => {
   it('every chapter: the instructor version gets full marks', () => {
     const r = course(['grade', INSTRUCTOR, '--instructor', INSTRUCTOR, '--json', '--jobs', '2', '--out', path.join(tmp, 'graded-instructor')]);
     expect(r.status, r.stderr).toBe(0);
-    for (const s of r.json!.submissions) {
+    for (const s of r.json!.submissions!) {
       expect(s.score, `${s.relFile}: ${JSON.stringify(s.exercises.filter((e) => !e.passed))}`).toBe(s.maxScore);
       expect(s.maxScore).toBe(manifest.notebooks.find((n) => n.file === s.relFile)!.maxScore);
     }
@@ -93,7 +62,7 @@ describe('course grade on the chapters (quick mode)', () => {
     const r = course(['grade', STUDENT, '--instructor', INSTRUCTOR, '--json', '--jobs', '2', '--out', path.join(tmp, 'graded-student')]);
     expect(r.status, r.stderr).toBe(0);
     expect(r.json!.score).toBe(0);
-    for (const s of r.json!.submissions) {
+    for (const s of r.json!.submissions!) {
       for (const e of s.exercises) {
         expect(e.status, `${s.relFile} ${e.id}: ${e.message}`).toBe('not-done');
         expect(e.message).toContain(`not done yet: the solution cell still throws "not implemented: ${e.id}"`);
@@ -116,7 +85,7 @@ describe('course grade on the chapters (quick mode)', () => {
     const started = Date.now();
     const r = course(['grade', path.join(dir, '04-mlp-maths.ipynb'), '--instructor', INSTRUCTOR, '--json', '--timeout', '10']);
     expect(r.status, r.stderr).toBe(0);
-    const result = r.json as unknown as SubmissionResult;
+    const result = r.json!;
     expect(result.score).toBe(0);
     for (const e of result.exercises) expect(e.status, e.id).toBe('timeout');
     expect(Date.now() - started).toBeLessThan(180_000);
@@ -191,7 +160,7 @@ describe('the visible tests catch solutions that break a stated requirement', ()
     }
     const r = course(['grade', folder, '--instructor', visible, '--json', '--jobs', '2', '--out', path.join(tmp, 'graded-wrong')]);
     expect(r.status, r.stderr).toBe(0);
-    const results = r.json!.submissions.flatMap((s) => s.exercises.map((e) => ({ student: s.student, ...e })));
+    const results = r.json!.submissions!.flatMap((s) => s.exercises.map((e) => ({ student: s.student, ...e })));
     for (const [student, id] of expectedFails) {
       const e = results.find((x) => x.student === student && x.id === id)!;
       expect(e, `${student} ${id}`).toBeDefined();
