@@ -515,6 +515,7 @@ function verdict(ex, run) {
     const text = fail.text;
     if (memory.test(text)) return failed('memory', `stopped: ran out of the ${run.memoryMb} MB memory limit (${text})`);
     if (text.includes(`not implemented: ${ex.id}`)) return failed('not-done', `not done yet: the solution cell still throws "not implemented: ${ex.id}"; replace the stub with your solution`);
+    if (/^the sandbox refused|sandbox does not allow/.test(text)) return failed('error', text); // also from an import line, which runs first
     if (!started) return failed('error', `the notebook stopped before your solution cell ran: ${text}`);
     if (!loaded) return failed('error', `your solution cell threw when it ran: ${text}`);
     return failed('failed', `a test failed: ${text}`);

@@ -318,6 +318,13 @@ describe('course grade: malformed and hostile submissions are graded for what th
     expect(r.score).toBe(3);
   });
 
+  it('importing a refused module in the solution cell: the sandbox says so', () => {
+    const r = gradeOne(submission({ ...solved(), clip: `import * as cp from 'child_process';\nconsole.log(cp);\n${SOLUTION.clip}` }));
+    expect(byId(r).clip).toMatchObject({ status: 'error', points: 0 });
+    expect(byId(r).clip.message).toContain("sandbox does not allow require('child_process')");
+    expect(r.score).toBe(5);
+  });
+
   it('spawning a process: refused, nothing run', () => {
     const target = path.join(tmp, 'spawned-by-student.txt');
     const attempts = [`require('child_process').execSync('touch ${target}');`, `(process as any).binding('spawn_sync');`, `new (require('worker_threads').Worker)('1');`];
@@ -402,11 +409,11 @@ describe('course grade: a folder of 30 mixed submissions', () => {
   beforeAll(() => {
     for (let i = 0; i < 30; i++) {
       const k = kinds[i % kinds.length];
-      const name = `student${String(i + 1).padStart(2, '0')}-${k.kind}`;
+      // The last learner's folder name would be a formula in a spreadsheet: the gradebook must escape it.
+      const name = `${i === 29 ? '=HYPERLINK(x)-' : ''}student${String(i + 1).padStart(2, '0')}-${k.kind}`;
       expected.set(name, k.score);
       write(path.join(FOLDER, name), FILE, k.make());
     }
-    // A hostile name for the gradebook (CSV formula) in one folder.
     r = course(['grade', FOLDER, '--instructor', INSTRUCTOR, '--json', '--timeout', '4', '--jobs', '2', '--out', path.join(tmp, 'class-graded')]);
   }, 600_000);
 
@@ -427,6 +434,8 @@ describe('course grade: a folder of 30 mixed submissions', () => {
     expect(csv).toHaveLength(31);
     expect(csv.find((l) => l.startsWith('student01-good,'))).toMatch(/^student01-good,student01-good\/91-toy\.ipynb,91,6,6,2,3,1,graded,/);
     expect(csv.find((l) => l.startsWith('student05-wrong-mean,'))).toMatch(/,91,3,6,2,0,1,graded,/);
+    expect(csv.filter((l) => /^"?=/.test(l))).toEqual([]); // the formula-like name is escaped
+    expect(csv.some((l) => l.includes("'=HYPERLINK(x)-student30"))).toBe(true);
     const feedback = fs.readdirSync(path.join(out, 'feedback')).sort();
     expect(feedback).toHaveLength(30);
     const good = fs.readFileSync(path.join(out, 'feedback', 'student01-good-91.md'), 'utf8');
