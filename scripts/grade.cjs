@@ -323,12 +323,15 @@ function dataPaths(env) {
   return paths.filter((p) => fs.existsSync(p));
 }
 
+/** The permission model's flag: `--permission` from Node 22.13 and 23.5 (Node 24 refuses the old name), `--experimental-permission` before. */
+const PERMISSION_FLAG = process.allowedNodeEnvironmentFlags.has('--permission') ? '--permission' : '--experimental-permission';
+
 /** Node's flags for the child: permission model (reads listed, writes to scratch only), frozen built-ins, no eval, heap limit. */
 function nodeFlags({ scratch, memoryMb }) {
   const modules = path.join(ROOT, 'node_modules');
   const reads = [HARNESS, ...linkedPackages(modules).reads, ...readableModules(modules), ...dataPaths(process.env), scratch];
   return [
-    '--experimental-permission',
+    PERMISSION_FLAG,
     ...reads.map((r) => `--allow-fs-read=${r}`),
     `--allow-fs-write=${scratch}`,
     '--frozen-intrinsics',
