@@ -480,7 +480,7 @@ function exerciseProgram(chapter, k, solutions, hook) {
     }
   });
   const { imports, body } = nbm.splitImports(sources);
-  const main = `__dlc_main_${hook.slice(6)}`;
+  const main = `__dlc_main_${crypto.randomBytes(8).toString('hex')}`; // its name shows in stack traces: not the hook's
   const ts_ = `${imports.join('\n')}\n\nasync function ${main}(): Promise<void> {\n${body.join('\n')}\n}\n`;
   return `'use strict';\n${nbm.transpile(ts_)}\nreturn ${main}();\n`;
 }
