@@ -414,7 +414,7 @@ describe('course grade: a folder of 30 mixed submissions', () => {
       expected.set(name, k.score);
       write(path.join(FOLDER, name), FILE, k.make());
     }
-    r = course(['grade', FOLDER, '--instructor', INSTRUCTOR, '--json', '--timeout', '4', '--jobs', '2', '--out', path.join(tmp, 'class-graded')]);
+    r = course(['grade', FOLDER, '--instructor', INSTRUCTOR, '--json', '--timeout', '8', '--jobs', '2', '--out', path.join(tmp, 'class-graded')]);
   }, 600_000);
 
   it('grades every submission to the right score', () => {
