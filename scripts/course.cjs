@@ -28,7 +28,7 @@ const HIDDEN = ['// BEGIN HIDDEN TESTS', '// END HIDDEN TESTS'];
 /** A usage error: printed with the usage line, exit code 2. */
 class UsageError extends Error {}
 
-const text = (cell) => (Array.isArray(cell.source) ? cell.source.join('') : cell.source);
+const { cellText: text } = require('./notebook-module.cjs');
 /** Jupyter's on-disk form of a cell's source: lines, each with its newline. */
 const toSource = (s) => (s === '' ? [] : s.split(/(?<=\n)/));
 
@@ -69,6 +69,46 @@ function instructorNotebook(nb) {
 /** The exercises of a notebook: [{ id, role, points, index }] from the cells' `course` metadata. */
 function exercisesOf(nb) {
   return nb.cells.flatMap((c, index) => (c.metadata && c.metadata.course ? [{ id: c.metadata.course.exercise, role: c.metadata.course.role, points: c.metadata.course.points, index }] : []));
+}
+
+/** SHA-256 of a string, hex. */
+const sha256 = (s) => crypto.createHash('sha256').update(s).digest('hex');
+
+/**
+ * The graded exercises of an instructor notebook, in order: [{ id, points,
+ * solution, tests (cell indexes), stub (the student version's solution cell),
+ * testsSha256 (hash of the instructor's test cell, hidden tests included) }].
+ * Throws unless each exercise has one solution cell followed by one test cell
+ * with the same points.
+ */
+function exerciseList(nb, student = studentNotebook(nb)) {
+  const byId = new Map();
+  for (const e of exercisesOf(nb)) {
+    const x = byId.get(e.id) || { id: e.id, points: e.points, solution: undefined, tests: undefined };
+    if (x[e.role] !== undefined) throw new Error(`exercise ${e.id}: two ${e.role} cells (cells ${x[e.role] + 1} and ${e.index + 1})`);
+    if (e.points !== x.points) throw new Error(`exercise ${e.id}: its cells give different points (${x.points} and ${e.points})`);
+    x[e.role] = e.index;
+    byId.set(e.id, x);
+  }
+  return [...byId.values()].map((x) => {
+    if (x.solution === undefined || x.tests === undefined || x.tests < x.solution) throw new Error(`exercise ${x.id}: expected a solution cell followed by a test cell`);
+    if (!Number.isInteger(x.points) || x.points <= 0) throw new Error(`exercise ${x.id}: points must be a positive integer, got ${JSON.stringify(x.points)}`);
+    return { ...x, stub: text(student.cells[x.solution]), testsSha256: sha256(text(nb.cells[x.tests])) };
+  });
+}
+
+/** The build's manifest: each notebook's exercises, their points and the hash of their instructor tests. */
+function manifestOf(built) {
+  const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
+  return {
+    note: 'Written by `npm run course -- build`. testsSha256: SHA-256 of the instructor test cell (hidden tests included), as `course grade --instructor` checks it.',
+    course: `${pkg.name} ${pkg.version}`,
+    notebooks: built.map((b) => ({
+      file: b.file,
+      maxScore: b.exerciseList.reduce((n, e) => n + e.points, 0),
+      exercises: b.exerciseList.map((e) => ({ id: e.id, points: e.points, solutionCell: b.instructor.cells[e.solution].id ?? null, testsCell: b.instructor.cells[e.tests].id ?? null, testsSha256: e.testsSha256 })),
+    })),
+  };
 }
 
 /**
@@ -141,7 +181,15 @@ function selectChapters(spec, dir = NOTEBOOKS) {
 function buildNotebooks(chapters) {
   return chapters.map((c) => {
     const nb = JSON.parse(fs.readFileSync(c.path, 'utf8'));
-    return { file: c.file, instructor: instructorNotebook(nb), student: studentNotebook(nb, c.file), exercises: [...new Set(exercisesOf(nb).map((e) => e.id))] };
+    const student = studentNotebook(nb, c.file);
+    const instructor = instructorNotebook(nb);
+    let list;
+    try {
+      list = exerciseList(instructor, student);
+    } catch (e) {
+      throw new Error(`${c.file}: ${e.message}`);
+    }
+    return { file: c.file, instructor, student, exercises: list.map((e) => e.id), exerciseList: list };
   });
 }
 
@@ -173,9 +221,10 @@ function rmQuiet(p) {
 }
 
 /**
- * Writes DIR/instructor and DIR/student. Each is written completely in a
- * temporary folder beside DIR, then renamed into place (an older one is moved
- * aside first and deleted after). Returns { out, notebooks, written: [paths] }.
+ * Writes DIR/instructor, DIR/student and DIR/manifest.json. Each is written
+ * completely in a temporary folder beside DIR, then renamed into place (an
+ * older one is moved aside first and deleted after). Returns { out,
+ * notebooks, written: [paths] }.
  */
 function build({ out, chapters }) {
   if (!out) throw new UsageError('--out: missing; say where to write, e.g. --out course-build');
@@ -202,6 +251,7 @@ function build({ out, chapters }) {
       fs.mkdirSync(path.join(tmp, version));
       for (const b of built) fs.writeFileSync(path.join(tmp, version, b.file), serialize(b[version]));
     }
+    fs.writeFileSync(path.join(tmp, 'manifest.json'), `${JSON.stringify(manifestOf(built), null, 2)}\n`);
     if (!st) {
       fs.renameSync(tmp, dir); // a new DIR appears complete or not at all
     } else {
@@ -211,6 +261,7 @@ function build({ out, chapters }) {
         if (fs.existsSync(target)) fs.renameSync(target, old);
         fs.renameSync(path.join(tmp, version), target);
       }
+      fs.renameSync(path.join(tmp, 'manifest.json'), path.join(dir, 'manifest.json'));
       rmQuiet(tmp);
     }
   } catch (e) {
@@ -218,18 +269,47 @@ function build({ out, chapters }) {
     throw e;
   }
   for (const version of ['instructor', 'student']) for (const b of built) written.push(path.join(dir, version, b.file));
+  written.push(path.join(dir, 'manifest.json'));
   return { out: dir, notebooks: built, written };
 }
 
-const USAGE = `usage: npm run course -- build --out DIR [--chapters 04,05]
+const usage = () => `usage: npm run course -- build --out DIR [--chapters 04,05]
+       npm run course -- grade PATH [--json] [--out DIR] [--instructor DIR] [options]
 
-  build       write DIR/instructor/ (notebooks as they are, outputs cleared) and
-              DIR/student/ (solutions stubbed, hidden tests removed, tests locked)
-  --out DIR   the folder to write (created; other entries in it are left alone)
-  --chapters  comma-separated chapters (notebook number or name); default: all
-              notebooks in notebooks/`;
+  build          write DIR/instructor/ (notebooks as they are, outputs cleared),
+                 DIR/student/ (solutions stubbed, hidden tests removed, tests
+                 locked) and DIR/manifest.json (exercises, points, test hashes)
+  --out DIR      the folder to write (created; other entries in it are left alone)
+  --chapters     comma-separated chapters (notebook number or name); default: all
+                 notebooks in notebooks/
 
-function main(argv) {
+  grade          grade PATH, one submitted notebook or a folder of them, with the
+                 instructor's tests in a sandbox (course/grading.md)
+  --out DIR      where to write gradebook.csv, results.json and feedback/*.md
+                 (default for a folder: PATH-graded; for one notebook: nothing)
+  --instructor DIR  the instructor notebooks (a build's instructor/; checked
+                 against its manifest.json); default: notebooks/
+  --chapter C    grade every submission as chapter C (default: from the file
+                 name, else from the exercises inside)
+  --json         print the result as one JSON object on the last stdout line
+  --timeout S    seconds per exercise (default ${grading().DEFAULTS.timeoutS})
+  --submission-timeout S  seconds per submission (default ${grading().DEFAULTS.submissionTimeoutS})
+  --memory MB    memory per exercise run (default ${grading().DEFAULTS.memoryMb})
+  --jobs N       submissions graded at once (default 1)`;
+
+/** The grader, loaded when needed (it needs TypeScript and csv-stringify, the builder does not). */
+function grading() {
+  return require('./grade.cjs');
+}
+
+const positiveNumber = (option, v, integer = false) => {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isFinite(n) || n <= 0 || (integer && !Number.isInteger(n))) throw new UsageError(`--${option}: expected a positive ${integer ? 'integer' : 'number'}, got "${v}"`);
+  return n;
+};
+
+async function main(argv) {
   let values;
   let positionals;
   try {
@@ -237,35 +317,56 @@ function main(argv) {
       args: argv,
       allowPositionals: true,
       strict: true,
-      options: { out: { type: 'string' }, chapters: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+      options: {
+        out: { type: 'string' },
+        chapters: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+        json: { type: 'boolean' },
+        instructor: { type: 'string' },
+        chapter: { type: 'string' },
+        timeout: { type: 'string' },
+        'submission-timeout': { type: 'string' },
+        memory: { type: 'string' },
+        jobs: { type: 'string' },
+      },
     }));
   } catch (e) {
     throw new UsageError(e.message);
   }
   if (values.help) {
-    console.log(USAGE);
+    console.log(usage());
     return;
   }
-  if (positionals.length === 0) throw new UsageError('missing command: build');
-  if (positionals[0] !== 'build') throw new UsageError(`unknown command "${positionals[0]}" (expected: build)`);
+  if (positionals.length === 0) throw new UsageError('missing command: build or grade');
+  const command = positionals[0];
+  if (command === 'grade') {
+    if (values.chapters !== undefined) throw new UsageError('--chapters: is for build; grade takes --chapter');
+    if (positionals.length > 2) throw new UsageError(`unexpected argument "${positionals[2]}"`);
+    const g = grading();
+    const r = await g.grade({
+      target: positionals[1],
+      out: values.out,
+      instructorDir: values.instructor,
+      chapter: values.chapter,
+      timeoutS: positiveNumber('timeout', values.timeout),
+      submissionTimeoutS: positiveNumber('submission-timeout', values['submission-timeout']),
+      memoryMb: positiveNumber('memory', values.memory, true),
+      jobs: positiveNumber('jobs', values.jobs, true),
+      onResult: (x) => console.log(g.describeResult(x)),
+    });
+    const box = r.sandbox;
+    console.log(`course: ${r.submissions ? `${r.submissions.length} submission(s)` : '1 submission'}: ${r.score} / ${r.maxScore} points (sandbox: permission model${box.unshare ? ', no network, own process ids' : ', NO network namespace (unshare unavailable)'}${box.prlimit ? ', memory limit' : ''})`);
+    if (r.out) console.log(`course: wrote ${path.join(r.out, 'gradebook.csv')}, ${path.join(r.out, 'results.json')} and ${path.join(r.out, 'feedback')}/`);
+    if (values.json) console.log(JSON.stringify(r));
+    return;
+  }
+  if (command !== 'build') throw new UsageError(`unknown command "${command}" (expected: build or grade)`);
   if (positionals.length > 1) throw new UsageError(`unexpected argument "${positionals[1]}"`);
+  for (const o of ['json', 'instructor', 'chapter', 'timeout', 'submission-timeout', 'memory', 'jobs']) if (values[o] !== undefined) throw new UsageError(`--${o}: is for grade, not build`);
   const r = build({ out: values.out, chapters: values.chapters });
   const exercises = r.notebooks.reduce((n, b) => n + b.exercises.length, 0);
-  console.log(`course: wrote ${r.notebooks.length} notebook(s) to ${path.join(r.out, 'instructor')} and ${path.join(r.out, 'student')} (${exercises} exercise(s) stubbed in the student version):`);
+  console.log(`course: wrote ${r.notebooks.length} notebook(s) to ${path.join(r.out, 'instructor')} and ${path.join(r.out, 'student')} (${exercises} exercise(s) stubbed in the student version), and ${path.join(r.out, 'manifest.json')}:`);
   for (const f of r.written) console.log(`  ${f}`);
-}
-
-if (require.main === module) {
-  try {
-    main(process.argv.slice(2));
-  } catch (e) {
-    if (e instanceof UsageError) {
-      console.error(`course: ${e.message}\n\n${USAGE}`);
-      process.exit(2);
-    }
-    console.error(`course: ${e.message}`);
-    process.exit(1);
-  }
 }
 
 module.exports = {
@@ -277,6 +378,8 @@ module.exports = {
   instructorNotebook,
   studentNotebook,
   exercisesOf,
+  exerciseList,
+  manifestOf,
   serialize,
   listChapters,
   selectChapters,
@@ -286,3 +389,15 @@ module.exports = {
   build,
   main,
 };
+
+// After module.exports: `grade` loads scripts/grade.cjs, which uses this module.
+if (require.main === module) {
+  main(process.argv.slice(2)).catch((e) => {
+    if (e instanceof UsageError) {
+      console.error(`course: ${e.message}\n\n${usage()}`);
+      process.exit(2);
+    }
+    console.error(`course: ${e.message}`);
+    process.exit(1);
+  });
+}

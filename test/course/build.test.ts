@@ -6,6 +6,7 @@
  * option, and nothing half-written is left behind.
  */
 import { spawnSync } from 'node:child_process';
+import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import { createRequire } from 'node:module';
 import * as os from 'node:os';
@@ -70,6 +71,25 @@ describe('npm run course -- build', () => {
       for (const c of chapters) expect(first.stdout).toContain(path.join(OUT, version, c.file));
     }
     expect(fs.readdirSync(tmpRoot).filter((f) => f.includes('.tmp-'))).toEqual([]);
+  });
+
+  it('writes manifest.json: each exercise with its points and the SHA-256 of its instructor test cell', () => {
+    const manifest = JSON.parse(fs.readFileSync(path.join(OUT, 'manifest.json'), 'utf8')) as {
+      notebooks: { file: string; maxScore: number; exercises: { id: string; points: number; testsCell: string; testsSha256: string }[] }[];
+    };
+    expect(manifest.notebooks.map((n) => n.file)).toEqual(chapters.map((c) => c.file));
+    for (const n of manifest.notebooks) {
+      const nb = sources.get(n.file)!;
+      const tests = nb.cells.filter((c) => c.metadata.course?.role === 'tests');
+      expect(n.exercises.map((e) => e.id)).toEqual(tests.map((c) => c.metadata.course!.exercise));
+      expect(n.maxScore).toBe(tests.reduce((s, c) => s + c.metadata.course!.points, 0));
+      n.exercises.forEach((e, i) => {
+        expect(e.points).toBe(tests[i].metadata.course!.points);
+        expect(e.testsCell).toBe(tests[i].id);
+        expect(e.testsSha256).toBe(crypto.createHash('sha256').update(text(tests[i])).digest('hex'));
+      });
+    }
+    expect(first.stdout).toContain(path.join(OUT, 'manifest.json'));
   });
 
   it('the instructor version is the source with outputs and execution counts cleared', () => {
@@ -164,11 +184,12 @@ describe('npm run course -- build', () => {
     expect(r.status, r.stderr).toBe(0);
     expect(fs.readdirSync(path.join(out, 'student'))).toEqual([chapters[0].file]);
     expect(fs.readFileSync(path.join(out, 'notes.txt'), 'utf8')).toBe('mine');
-    expect(fs.readdirSync(out).sort()).toEqual(['instructor', 'notes.txt', 'student']);
+    expect(fs.readdirSync(out).sort()).toEqual(['instructor', 'manifest.json', 'notes.txt', 'student']);
   });
 
   it.each([
     { args: [], says: 'missing command' },
+    { args: ['build', '--out', 'x', '--json'], says: '--json: is for grade' },
     { args: ['publish', '--out', 'x'], says: 'unknown command "publish"' },
     { args: ['build'], says: '--out: missing' },
     { args: ['build', '--out'], says: "'--out <value>' argument missing" },

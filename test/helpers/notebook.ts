@@ -4,8 +4,8 @@
  * can run a notebook's code with `node`, without a kernel.
  */
 import * as fs from 'node:fs';
+import { createRequire } from 'node:module';
 import * as path from 'node:path';
-import * as ts from 'typescript';
 
 export const ROOT = path.resolve(__dirname, '..', '..');
 /** The real-image CIFAR-10 subset shipped beside the repository (may be absent). */
@@ -24,15 +24,16 @@ export const haveRealPhotos = process.env.DLC_TEST_CIFAR10 ? process.env.DLC_TES
 /** Test-name suffix of tests skipped without real photos. */
 export const NEEDS_REAL_PHOTOS = '(needs real photos: ../shared/data/cifar10-subset)';
 
-interface Cell {
-  cell_type: string;
-  source: string | string[];
-}
+/** The notebook-to-module conversion shared with the grader (scripts/notebook-module.cjs). */
+const notebookModule = createRequire(__filename)(path.join(ROOT, 'scripts', 'notebook-module.cjs')) as {
+  codeCells(notebook: string): string[];
+  notebookToTypeScript(notebook: string): string;
+  writeNotebookModule(notebook: string): string;
+};
 
 /** Code cells of a notebook, as source strings. */
 export function codeCells(notebook: string): string[] {
-  const nb = JSON.parse(fs.readFileSync(notebook, 'utf8')) as { cells: Cell[] };
-  return nb.cells.filter((c) => c.cell_type === 'code').map((c) => (Array.isArray(c.source) ? c.source.join('') : c.source));
+  return notebookModule.codeCells(notebook);
 }
 
 /**
@@ -41,22 +42,10 @@ export function codeCells(notebook: string): string[] {
  * top-level await, as tslab allows).
  */
 export function notebookToTypeScript(notebook: string): string {
-  const imports: string[] = [];
-  const body: string[] = [];
-  codeCells(notebook).forEach((src, i) => {
-    body.push(`// ---- code cell ${i + 1} ----`);
-    for (const line of src.split('\n')) (/^import\s/.test(line) ? imports : body).push(line);
-  });
-  return `${imports.join('\n')}\n\nasync function main(): Promise<void> {\n${body.join('\n')}\n}\n\nmain().catch((e) => {\n  console.error(e);\n  process.exit(1);\n});\n`;
+  return notebookModule.notebookToTypeScript(notebook);
 }
 
 /** Writes the notebook as a CommonJS .js module beside it (hidden name) and returns its path. */
 export function writeNotebookModule(notebook: string): string {
-  const source = notebookToTypeScript(notebook);
-  const out = ts.transpileModule(source, {
-    compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true },
-  });
-  const file = path.join(path.dirname(notebook), `.${path.basename(notebook, '.ipynb')}.module.js`);
-  fs.writeFileSync(file, out.outputText);
-  return file;
+  return notebookModule.writeNotebookModule(notebook);
 }
