@@ -29,7 +29,7 @@ export type { Figure } from './plot/figure';
 export { PLOTLY_COLORWAY, figureSvg } from './plot/svg';
 export type { SvgOptions } from './plot/svg';
 
-// ---- Chapter 02, the training pipeline: seeded randomness, the loop's charts ----
+// ---- Chapter 03, the training pipeline: seeded randomness, the loop's charts ----
 export { seededNormal, seededRandom, shuffledIndices } from './core/random';
 export type { EpochRecord } from './core/history';
 export { barFigure, confusionMatrixFigure, confusionMatrixTable, historyFigure } from './plot/charts';

@@ -30,7 +30,7 @@ function checkLabels(fn: string, yTrue: IntArray, yPred: IntArray): void {
  * ```ts
  * accuracy([0, 1, 2, 2], [0, 1, 1, 2]); // 0.75
  * ```
- * @see [Notebook 02 §6 The loop, with metrics](../../notebooks/02-training-pipeline.ipynb#6.-The-loop,-with-metrics)
+ * @see [Notebook 03 §6 The loop, with metrics](../../notebooks/03-training-pipeline.ipynb#6.-The-loop,-with-metrics)
  */
 export function accuracy(yTrue: IntArray, yPred: IntArray): number {
   checkLabels('accuracy', yTrue, yPred);
@@ -52,7 +52,7 @@ export function accuracy(yTrue: IntArray, yPred: IntArray): number {
  * ```ts
  * confusionMatrix([0, 1, 1], [0, 0, 1], 2); // [[1, 0], [1, 1]]
  * ```
- * @see [Notebook 02 §7 What did it learn?](../../notebooks/02-training-pipeline.ipynb#7.-What-did-it-learn?)
+ * @see [Notebook 03 §7 What did it learn?](../../notebooks/03-training-pipeline.ipynb#7.-What-did-it-learn?)
  */
 export function confusionMatrix(yTrue: IntArray, yPred: IntArray, numClasses: number): number[][] {
   const fn = 'confusionMatrix';

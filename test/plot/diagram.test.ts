@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { flowchartMarkdown, flowchartMermaid, flowchartSvg, type Flowchart } from '../../lib';
 import { svgDataUri } from '../../lib/plot/svg';
-import { trainingPipelineChart, trainingStepGraphChart } from '../../notebooks/diagrams/02-training-pipeline';
+import { trainingPipelineChart, trainingStepGraphChart } from '../../notebooks/diagrams/03-training-pipeline';
 import { ROOT } from '../helpers/notebook';
 
 const chain: Flowchart = {
@@ -47,8 +47,8 @@ describe('flowchartSvg', () => {
   });
 });
 
-describe('chapter 02 diagrams', () => {
-  const nb = JSON.parse(fs.readFileSync(path.join(ROOT, 'notebooks', '02-training-pipeline.ipynb'), 'utf8')) as { cells: { cell_type: string; source: string[] }[] };
+describe('chapter 03 diagrams', () => {
+  const nb = JSON.parse(fs.readFileSync(path.join(ROOT, 'notebooks', '03-training-pipeline.ipynb'), 'utf8')) as { cells: { cell_type: string; source: string[] }[] };
   const markdown = nb.cells.filter((c) => c.cell_type === 'markdown').map((c) => c.source.join(''));
   it.each([
     ['trainingPipelineChart', trainingPipelineChart],
