@@ -29,6 +29,12 @@ export type { Figure } from './plot/figure';
 export { PLOTLY_COLORWAY, figureSvg } from './plot/svg';
 export type { SvgOptions } from './plot/svg';
 
+// ---- Chapter 02, core concepts: the source's processes as feedback loops; decision thresholds ----
+export { MARKET_EXPANSION_FLOW, RECRUITING_FLOW, STEP_ROLES, TECHNOLOGY_COOPERATION_FLOW, TRAINING_FLOW, isFeedbackLoop, processFlowchart } from './plot/process_flows';
+export type { ProcessFlow, ProcessLink, ProcessStep, StepRole } from './plot/process_flows';
+export { applyThreshold, precision, precisionRecallCurve, recall } from './nn/metrics';
+export type { PrecisionRecallCurve } from './nn/metrics';
+
 // ---- Chapter 03, the training pipeline: seeded randomness, the loop's charts ----
 export { seededNormal, seededRandom, shuffledIndices } from './core/random';
 export type { EpochRecord } from './core/history';
@@ -43,6 +49,10 @@ export { flowchartMarkdown, flowchartMermaid, flowchartSvg } from './plot/diagra
 export type { FlowEdge, FlowNode, Flowchart } from './plot/diagram';
 export { accuracy, accuracyFromOutputs, confusionMatrix, labelFormat, mostConfusedPairs, perClassAccuracy } from './nn/metrics';
 export type { ConfusedPair, IntArray, LabelFormat } from './nn/metrics';
+export { randomSubset, withLabelNoise } from './data/label_noise';
+export type { NoisyLabels } from './data/label_noise';
+export { runSweep } from './train/sweep';
+export type { SweepOptions, SweepRun } from './train/sweep';
 
 // ---- Chapter 04, the maths of an MLP: layers, activations, losses, gradients, optimizers, Fashion-MNIST ----
 export {
