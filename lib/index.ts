@@ -51,8 +51,8 @@ export { accuracy, accuracyFromOutputs, confusionMatrix, labelFormat, mostConfus
 export type { ConfusedPair, IntArray, LabelFormat } from './nn/metrics';
 export { randomSubset, withLabelNoise } from './data/label_noise';
 export type { NoisyLabels } from './data/label_noise';
-export { runSweep } from './train/sweep';
-export type { SweepOptions, SweepRun } from './train/sweep';
+export { runSweep, trainMlpRun } from './train/sweep';
+export type { MlpRun, MlpRunOptions, SweepOptions, SweepRun } from './train/sweep';
 
 // ---- Chapter 04, the maths of an MLP: layers, activations, losses, gradients, optimizers, Fashion-MNIST ----
 export {
@@ -102,8 +102,8 @@ export { DEBIAN_FASHION_MNIST_DIR, FASHION_MNIST_BASE_URL, FASHION_MNIST_CLASSES
 export type { FashionMnistData, FashionMnistFile, FashionMnistFileKey, IdxImages, LoadFashionMnistOptions } from './data/fashion_mnist';
 export { evaluateMlp, trainMlp } from './train/train_mlp';
 export type { MlpEvaluation, TrainMlpOptions, TrainMlpResult } from './train/train_mlp';
-export { CHAPTER04_CONFIG, CHAPTER05_CONFIG, currentConfig } from './train/config';
-export type { Chapter04Config, Chapter05Config, ChapterConfig, MlpTrainConfig } from './train/config';
+export { CHAPTER02_CONFIG, CHAPTER03_CONFIG, CHAPTER04_CONFIG, CHAPTER05_CONFIG, currentConfig } from './train/config';
+export type { Chapter02Config, Chapter03Config, Chapter04Config, Chapter05Config, ChapterConfig, MlpTrainConfig } from './train/config';
 export { formatEpochLine } from './train/progress';
 export type { ProgressMode } from './train/progress';
 

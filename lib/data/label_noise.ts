@@ -23,6 +23,7 @@ import { seededRandom, shuffledIndices } from '../core/random';
  * randomSubset(data, 2, 0).n; // 2
  * Array.from(randomSubset(data, 4, 0).labels).sort(); // [0, 1, 2, 3]
  * ```
+ * @see [Notebook 03 §9 The pros and cons, measured](../../notebooks/03-training-pipeline.ipynb#9.-The-pros-and-cons,-measured)
  */
 export function randomSubset(data: LabeledExamples, size: number, seed: number): LabeledExamples {
   const fn = 'randomSubset';
@@ -57,6 +58,8 @@ export interface NoisyLabels {
  * noisy.changed.length; // 3
  * noisy.data.labels.filter((y) => y !== 0).length; // 3 (every changed label differs from the old one)
  * ```
+ * @see [Notebook 03 §9 The pros and cons, measured](../../notebooks/03-training-pipeline.ipynb#9.-The-pros-and-cons,-measured)
+ * @see [Notebook 03 §Exercises](../../notebooks/03-training-pipeline.ipynb#Exercises)
  */
 export function withLabelNoise(data: LabeledExamples, fraction: number, numClasses: number, seed: number): NoisyLabels {
   const fn = 'withLabelNoise';

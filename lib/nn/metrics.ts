@@ -204,6 +204,7 @@ function binaryCounts(fn: string, yTrue: IntArray, yPred: IntArray): { tp: numbe
  * precision([1, 1, 0, 0, 1], [1, 0, 1, 0, 1]); // 0.6667 (TP 2, FP 1)
  * precision([1, 0], [0, 0]); // NaN (nothing predicted positive)
  * ```
+ * @see [Notebook 02 §Exercises](../../notebooks/02-core-concepts.ipynb#Exercises)
  */
 export function precision(yTrue: IntArray, yPred: IntArray): number {
   const c = binaryCounts('precision', yTrue, yPred);
@@ -222,6 +223,7 @@ export function precision(yTrue: IntArray, yPred: IntArray): number {
  * ```ts
  * recall([1, 1, 0, 0, 1], [1, 0, 1, 0, 1]); // 0.6667 (TP 2, FN 1)
  * ```
+ * @see [Notebook 02 §Exercises](../../notebooks/02-core-concepts.ipynb#Exercises)
  */
 export function recall(yTrue: IntArray, yPred: IntArray): number {
   const c = binaryCounts('recall', yTrue, yPred);
@@ -239,6 +241,8 @@ export function recall(yTrue: IntArray, yPred: IntArray): number {
  * ```ts
  * Array.from(applyThreshold([0.1, 0.5, 0.9], 0.5)); // [0, 1, 1]
  * ```
+ * @see [Notebook 02 §3 An evaluation step is a decision with a threshold](../../notebooks/02-core-concepts.ipynb#3.-An-evaluation-step-is-a-decision-with-a-threshold)
+ * @see [Notebook 02 §Exercises](../../notebooks/02-core-concepts.ipynb#Exercises)
  */
 export function applyThreshold(scores: ArrayLike<number>, threshold: number): Int32Array {
   const fn = 'applyThreshold';
@@ -279,6 +283,8 @@ export interface PrecisionRecallCurve {
  * curve.precision; // [0.6667, 1]
  * curve.recall; // [1, 0.5]
  * ```
+ * @see [Notebook 02 §3 An evaluation step is a decision with a threshold](../../notebooks/02-core-concepts.ipynb#3.-An-evaluation-step-is-a-decision-with-a-threshold)
+ * @see [Notebook 02 §Exercises](../../notebooks/02-core-concepts.ipynb#Exercises)
  */
 export function precisionRecallCurve(yTrue: IntArray, scores: ArrayLike<number>, thresholds: ArrayLike<number>): PrecisionRecallCurve {
   const fn = 'precisionRecallCurve';

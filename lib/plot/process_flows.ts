@@ -60,6 +60,7 @@ export interface ProcessFlow {
  * Talent (source §2.1): identify needs → choose channels → evaluate
  * candidates → hire if qualified, else feedback and improve (the course
  * closes the loop from there back to choosing channels).
+ * @see [Notebook 02 §1 Three processes, as the source draws them](../../notebooks/02-core-concepts.ipynb#1.-Three-processes,-as-the-source-draws-them)
  */
 export const RECRUITING_FLOW: ProcessFlow = {
   name: 'recruiting',
@@ -85,6 +86,7 @@ export const RECRUITING_FLOW: ProcessFlow = {
  * agreement → share and integrate resources → evaluate and give feedback →
  * long-term cooperation if it succeeds, else stop (the course closes the
  * loop from long-term cooperation back to sharing and integrating).
+ * @see [Notebook 02 §1 Three processes, as the source draws them](../../notebooks/02-core-concepts.ipynb#1.-Three-processes,-as-the-source-draws-them)
  */
 export const TECHNOLOGY_COOPERATION_FLOW: ProcessFlow = {
   name: 'technology cooperation',
@@ -114,6 +116,7 @@ export const TECHNOLOGY_COOPERATION_FLOW: ProcessFlow = {
  * positioning → promotion → customer feedback → continuous improvement,
  * which loops back to the needs analysis (the source ends in a decision
  * "continuous improvement"; the course draws where it leads).
+ * @see [Notebook 02 §1 Three processes, as the source draws them](../../notebooks/02-core-concepts.ipynb#1.-Three-processes,-as-the-source-draws-them)
  */
 export const MARKET_EXPANSION_FLOW: ProcessFlow = {
   name: 'market expansion',
@@ -228,6 +231,7 @@ export function processFlowchart(flow: ProcessFlow): Flowchart {
  * isFeedbackLoop(MARKET_EXPANSION_FLOW); // true
  * isFeedbackLoop({ name: 'line', source: '-', steps: [{ id: 'a', label: 'a', role: 'goal' }, { id: 'b', label: 'b', role: 'act' }], links: [{ from: 'a', to: 'b' }] }); // false
  * ```
+ * @see [Notebook 02 §1 Three processes, as the source draws them](../../notebooks/02-core-concepts.ipynb#1.-Three-processes,-as-the-source-draws-them)
  */
 export function isFeedbackLoop(flow: ProcessFlow): boolean {
   checkFlow('isFeedbackLoop', flow);

@@ -167,6 +167,7 @@ export function evaluateMlp(mlp: Mlp, data: LabeledExamples, indices?: ArrayLike
  * result.history.length; // 30
  * result.test?.accuracy; // 1
  * ```
+ * @see [Notebook 02 §3 An evaluation step is a decision with a threshold](../../notebooks/02-core-concepts.ipynb#3.-An-evaluation-step-is-a-decision-with-a-threshold)
  * @see [Notebook 04 §8 Training the MLP on Fashion-MNIST](../../notebooks/04-mlp-maths.ipynb#8.-Training-the-MLP-on-Fashion-MNIST)
  */
 export async function trainMlp(
