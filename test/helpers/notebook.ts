@@ -3,6 +3,7 @@
  * module (the way tslab compiles cells: TypeScript → CommonJS), so the tests
  * can run a notebook's code with `node`, without a kernel.
  */
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as ts from 'typescript';
@@ -59,4 +60,20 @@ export function writeNotebookModule(notebook: string): string {
   const file = path.join(path.dirname(notebook), `.${path.basename(notebook, '.ipynb')}.module.js`);
   fs.writeFileSync(file, out.outputText);
   return file;
+}
+
+/**
+ * Runs a notebook top to bottom as a plain module in quick mode
+ * (`COURSE_QUICK=1`, cwd the notebook's folder) and returns its stdout;
+ * throws, with its output, when it fails.
+ */
+export function runNotebookQuick(notebook: string, timeoutMs = 300_000): string {
+  const file = writeNotebookModule(notebook);
+  try {
+    const r = spawnSync(process.execPath, [file], { cwd: path.dirname(notebook), env: { ...process.env, COURSE_QUICK: '1' }, encoding: 'utf8', timeout: timeoutMs });
+    if (r.status !== 0) throw new Error(`${path.basename(notebook)} failed (exit ${r.status}):\n${r.stdout}\n${r.stderr}`);
+    return r.stdout;
+  } finally {
+    fs.rmSync(file, { force: true });
+  }
 }

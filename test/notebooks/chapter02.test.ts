@@ -4,14 +4,13 @@
  * run (its stdout) or against lib, and its diagrams and tables against lib's
  * flow definitions.
  */
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { FASHION_MNIST_CLASSES, MARKET_EXPANSION_FLOW, RECRUITING_FLOW, TECHNOLOGY_COOPERATION_FLOW, flowchartMermaid, flowchartSvg, processFlowchart } from '../../lib';
 import { svgDataUri } from '../../lib/plot/svg';
 import { marketChart, recruitingChart, technologyChart, trainingLoopChart } from '../../notebooks/diagrams/02-core-concepts';
-import { ROOT, writeNotebookModule } from '../helpers/notebook';
+import { ROOT, runNotebookQuick } from '../helpers/notebook';
 
 const NOTEBOOK = path.join(ROOT, 'notebooks', '02-core-concepts.ipynb');
 const nb = JSON.parse(fs.readFileSync(NOTEBOOK, 'utf8')) as { cells: { cell_type: string; source: string[] }[] };
@@ -51,15 +50,7 @@ describe('chapter 02: the diagrams and the table come from lib', () => {
 describe('chapter 02: the quick-mode run', () => {
   let stdout = '';
   beforeAll(() => {
-    const file = writeNotebookModule(NOTEBOOK);
-    try {
-      const r = spawnSync(process.execPath, [file], { cwd: path.dirname(NOTEBOOK), env: { ...process.env, COURSE_QUICK: '1' }, encoding: 'utf8', timeout: 300_000 });
-      if (r.status !== 0) console.error(r.stdout, r.stderr);
-      expect(r.status).toBe(0);
-      stdout = r.stdout;
-    } finally {
-      fs.rmSync(file, { force: true });
-    }
+    stdout = runNotebookQuick(NOTEBOOK);
   }, 300_000);
 
   it('all three processes are feedback loops, and the exercises pass', () => {

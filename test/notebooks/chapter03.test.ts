@@ -4,12 +4,11 @@
  * quick-mode run (its stdout). The measured statements of section 9 need the
  * real Fashion-MNIST; without it they skip, saying so.
  */
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CHAPTER03_CONFIG, mlpParameterCount } from '../../lib';
-import { ROOT, writeNotebookModule } from '../helpers/notebook';
+import { ROOT, runNotebookQuick } from '../helpers/notebook';
 
 const NOTEBOOK = path.join(ROOT, 'notebooks', '03-training-pipeline.ipynb');
 const nb = JSON.parse(fs.readFileSync(NOTEBOOK, 'utf8')) as { cells: { cell_type: string; source: string[] }[] };
@@ -20,15 +19,7 @@ const quick = CHAPTER03_CONFIG.quick;
 
 let stdout = '';
 beforeAll(() => {
-  const file = writeNotebookModule(NOTEBOOK);
-  try {
-    const r = spawnSync(process.execPath, [file], { cwd: path.dirname(NOTEBOOK), env: { ...process.env, COURSE_QUICK: '1' }, encoding: 'utf8', timeout: 300_000 });
-    if (r.status !== 0) console.error(r.stdout, r.stderr);
-    expect(r.status).toBe(0);
-    stdout = r.stdout;
-  } finally {
-    fs.rmSync(file, { force: true });
-  }
+  stdout = runNotebookQuick(NOTEBOOK);
 }, 300_000);
 
 /** The numbers after `label` on the line that starts with it. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ArgumentError, runSweep } from '../../lib';
+import { ArgumentError, runSweep, trainMlpRun } from '../../lib';
 
 describe('runSweep', () => {
   it('runs each value once, in order, one at a time, and keeps results and times', async () => {
@@ -35,5 +35,26 @@ describe('runSweep', () => {
   });
   it('rejects an empty list of values', async () => {
     await expect(runSweep('x', [], (x) => x)).rejects.toThrow(/runSweep: values must be a non-empty array/);
+  });
+});
+
+describe('trainMlpRun', () => {
+  const data = { n: 8, pixels: new Uint8Array([0, 255, 255, 0, 10, 250, 240, 20, 5, 200, 220, 9, 0, 255, 255, 0]), labels: new Int32Array([0, 1, 0, 1, 0, 1, 0, 1]) };
+  it('counts the parameters of 2 → 8 → 10 by default (2·8 + 8 + 8·10 + 10 = 114) and measures a test accuracy in [0, 1]', async () => {
+    const run = await trainMlpRun(data, data, { hiddenUnits: [8], epochs: 2, batchSize: 4, validationFraction: 0 });
+    expect(run.parameters).toBe(114);
+    expect(run.history).toHaveLength(2);
+    expect(run.testAccuracy).toBeGreaterThanOrEqual(0);
+    expect(run.testAccuracy).toBeLessThanOrEqual(1);
+    expect(run.diverged).toBeUndefined();
+  });
+  it('returns a diverged run as a result: NaN accuracy, the error message, the parameter count', async () => {
+    const run = await trainMlpRun(data, data, { hiddenUnits: [8], optimizer: 'sgd', learningRate: 1e30, epochs: 3, batchSize: 4, validationFraction: 0 }, { numClasses: 2 });
+    expect(run.testAccuracy).toBeNaN();
+    expect(run.diverged).toMatch(/trainMlp: the loss became/);
+    expect(run.parameters).toBe(42);
+  });
+  it('lets argument errors through', async () => {
+    await expect(trainMlpRun(data, data, { epochs: 0 })).rejects.toThrow(/trainMlp: config.epochs must be an integer >= 1/);
   });
 });
