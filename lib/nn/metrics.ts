@@ -290,9 +290,8 @@ export function precisionRecallCurve(yTrue: IntArray, scores: ArrayLike<number>,
   const fn = 'precisionRecallCurve';
   checkScores(fn, scores);
   if (thresholds == null || typeof thresholds.length !== 'number') throw new ArgumentError(`${fn}: thresholds must be an array of numbers, got ${describe(thresholds)}`);
-  if (yTrue == null || yTrue.length !== scores.length) {
-    throw new ArgumentError(`${fn}: yTrue has ${yTrue?.length} labels but scores has ${scores.length}; they must have the same length`);
-  }
+  if (yTrue == null || typeof yTrue.length !== 'number') throw new ArgumentError(`${fn}: yTrue must be an array of 0/1 labels, got ${describe(yTrue)}`);
+  if (yTrue.length !== scores.length) throw new ArgumentError(`${fn}: yTrue has ${yTrue.length} labels but scores has ${scores.length}; they must have the same length`);
   const out: PrecisionRecallCurve = { thresholds: Array.from(thresholds), precision: [], recall: [] };
   for (const t of out.thresholds) {
     const c = binaryCounts(fn, yTrue, applyThreshold(scores, t));

@@ -140,5 +140,7 @@ describe('precisionRecallCurve', () => {
   });
   it('rejects labels and scores of different lengths', () => {
     expect(() => precisionRecallCurve([0, 1], [0.5], [0.5])).toThrow(/precisionRecallCurve: yTrue has 2 labels but scores has 1/);
+    expect(() => precisionRecallCurve(null as never, [0.5], [0.5])).toThrow(/precisionRecallCurve: yTrue must be an array of 0\/1 labels, got null/);
+    expect(() => precisionRecallCurve([1], [0.5], 0.5 as never)).toThrow(/precisionRecallCurve: thresholds must be an array of numbers, got number 0.5/);
   });
 });
