@@ -140,6 +140,7 @@ export function accuracyFromOutputs(yTrue: tf.Tensor1D | tf.Tensor2D, yPred: tf.
  * ```ts
  * perClassAccuracy([[3, 1], [0, 2]]); // [0.75, 1]
  * ```
+ * @see [Notebook 02 §3 An evaluation step is a decision with a threshold](../../notebooks/02-core-concepts.ipynb#3.-An-evaluation-step-is-a-decision-with-a-threshold)
  */
 export function perClassAccuracy(confusion: number[][]): number[] {
   return confusion.map((row, c) => {

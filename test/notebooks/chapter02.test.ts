@@ -53,6 +53,11 @@ describe('chapter 02: the quick-mode run', () => {
     expect(stdout).toMatch(/MLP 784 → 64 → 10 trained on \d+ images/);
   });
 
+  it.skipIf(!realFashion)(`shirts are the model's hardest class, as the prose says${NEEDS_REAL}`, () => {
+    expect(prose).toContain("Shirts are this model's hardest class");
+    expect(stdout).toMatch(/hardest class for this model: Shirt \(/);
+  });
+
   /** The curve as the run printed it (the chart's text). */
   const curve = () =>
     [...stdout.matchAll(/t = ([\d.]+): precision (NaN|[\d.]+), recall ([\d.]+)/g)].map((m) => ({ t: Number(m[1]), precision: Number(m[2]), recall: Number(m[3]) }));
