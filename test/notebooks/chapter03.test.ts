@@ -7,12 +7,13 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { CHAPTER03_CONFIG, mlpParameterCount } from '../../lib';
+import { CHAPTER03_CONFIG, FASHION_MNIST_CLASSES, mlpParameterCount } from '../../lib';
 import { ROOT, runNotebookQuick } from '../helpers/notebook';
 
 const NOTEBOOK = path.join(ROOT, 'notebooks', '03-training-pipeline.ipynb');
 const nb = JSON.parse(fs.readFileSync(NOTEBOOK, 'utf8')) as { cells: { cell_type: string; source: string[] }[] };
-const prose = nb.cells.filter((c) => c.cell_type === 'markdown').map((c) => c.source.join('')).join('\n');
+/** The Markdown text, each run of whitespace (line breaks included) one space. */
+const prose = nb.cells.filter((c) => c.cell_type === 'markdown').map((c) => c.source.join('')).join('\n').replace(/\s+/g, ' ');
 const realFashion = process.env.DLC_TEST_REAL_FASHION !== '0';
 const NEEDS_REAL = realFashion ? '' : ' (skipped: needs the real Fashion-MNIST, Debian package dataset-fashion-mnist)';
 const quick = CHAPTER03_CONFIG.quick;
@@ -53,6 +54,11 @@ describe('chapter 03, section 9: the pros and cons, measured', () => {
     const [seconds] = numbers(line('the experiments of §9 took'));
     expect(seconds).toBeLessThan(60);
     expect(stdout).toContain('s in quick mode on this machine');
+  });
+  it('Fashion-MNIST: 28×28 grey images, ten classes', () => {
+    expect(prose).toContain('28×28 grey photos of clothes, ten classes');
+    expect(FASHION_MNIST_CLASSES).toHaveLength(10);
+    expect(line('Fashion-MNIST:')).toMatch(/^Fashion-MNIST: \d+ training images drawn at random from \d+; \d+ test images$/);
   });
   it('the MLPs have thousands to about a million parameters', () => {
     expect(prose).toContain('thousands to about a million parameters');
