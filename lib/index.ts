@@ -39,7 +39,13 @@ export type { MatMulSpeed } from './backend/speed';
 export { labelledScatterFigure } from './plot/scatter';
 export type { LabelledPoint, LabelledScatterOptions } from './plot/scatter';
 
-// ---- Chapter 02, the training pipeline: seeded randomness, the loop's charts ----
+// ---- Chapter 02, core concepts: the source's processes as feedback loops; decision thresholds ----
+export { MARKET_EXPANSION_FLOW, RECRUITING_FLOW, STEP_ROLES, TECHNOLOGY_COOPERATION_FLOW, TRAINING_FLOW, isFeedbackLoop, processFlowchart } from './plot/process_flows';
+export type { ProcessFlow, ProcessLink, ProcessStep, StepRole } from './plot/process_flows';
+export { applyThreshold, precision, precisionRecallCurve, recall } from './nn/metrics';
+export type { PrecisionRecallCurve } from './nn/metrics';
+
+// ---- Chapter 03, the training pipeline: seeded randomness, the loop's charts ----
 export { seededNormal, seededRandom, shuffledIndices } from './core/random';
 export type { EpochRecord } from './core/history';
 export { barFigure, confusionMatrixFigure, confusionMatrixTable, historyFigure } from './plot/charts';
@@ -53,6 +59,10 @@ export { flowchartMarkdown, flowchartMermaid, flowchartSvg } from './plot/diagra
 export type { FlowEdge, FlowNode, Flowchart } from './plot/diagram';
 export { accuracy, accuracyFromOutputs, confusionMatrix, labelFormat, mostConfusedPairs, perClassAccuracy } from './nn/metrics';
 export type { ConfusedPair, IntArray, LabelFormat } from './nn/metrics';
+export { randomSubset, withLabelNoise } from './data/label_noise';
+export type { NoisyLabels } from './data/label_noise';
+export { runSweep, trainMlpRun } from './train/sweep';
+export type { MlpRun, MlpRunOptions, SweepOptions, SweepRun } from './train/sweep';
 
 // ---- Chapter 04, the maths of an MLP: layers, activations, losses, gradients, optimizers, Fashion-MNIST ----
 export {
@@ -102,8 +112,8 @@ export { DEBIAN_FASHION_MNIST_DIR, FASHION_MNIST_BASE_URL, FASHION_MNIST_CLASSES
 export type { FashionMnistData, FashionMnistFile, FashionMnistFileKey, IdxImages, LoadFashionMnistOptions } from './data/fashion_mnist';
 export { evaluateMlp, trainMlp } from './train/train_mlp';
 export type { MlpEvaluation, TrainMlpOptions, TrainMlpResult } from './train/train_mlp';
-export { CHAPTER04_CONFIG, CHAPTER05_CONFIG, currentConfig } from './train/config';
-export type { Chapter04Config, Chapter05Config, ChapterConfig, MlpTrainConfig } from './train/config';
+export { CHAPTER02_CONFIG, CHAPTER03_CONFIG, CHAPTER04_CONFIG, CHAPTER05_CONFIG, currentConfig } from './train/config';
+export type { Chapter02Config, Chapter03Config, Chapter04Config, Chapter05Config, ChapterConfig, MlpTrainConfig } from './train/config';
 export { formatEpochLine } from './train/progress';
 export type { ProgressMode } from './train/progress';
 

@@ -248,7 +248,8 @@ async function tryCandidate(c: Candidate, versions: Record<string, string>, wasm
  * ```
  * @see [Notebook 00 §1 Is everything installed?](../../notebooks/00-getting-started.ipynb#1.-Is-everything-installed?)
  * @see [Notebook 01: what a large model is, by the numbers](../../notebooks/01-background.ipynb#Chapter-01:-what-a-large-model-is,-by-the-numbers)
- * @see [Notebook 02: the training pipeline](../../notebooks/02-training-pipeline.ipynb#Chapter-02:-the-training-pipeline)
+ * @see [Notebook 02: core concepts — talent, technology, market](../../notebooks/02-core-concepts.ipynb#Chapter-02:-core-concepts-—-talent,-technology,-market)
+ * @see [Notebook 03: the training pipeline](../../notebooks/03-training-pipeline.ipynb#Chapter-03:-the-training-pipeline)
  * @see [Notebook 04: the maths of an MLP](../../notebooks/04-mlp-maths.ipynb#Chapter-04:-the-maths-of-an-MLP)
  * @see [Notebook 05: a CNN for CIFAR-10](../../notebooks/05-cifar10-cnn.ipynb#Chapter-05:-a-CNN-for-CIFAR-10)
  */
@@ -359,7 +360,8 @@ export function backendReport(): BackendReport | undefined {
  * ```
  * @see [Notebook 00 §1 Is everything installed?](../../notebooks/00-getting-started.ipynb#1.-Is-everything-installed?)
  * @see [Notebook 01: what a large model is, by the numbers](../../notebooks/01-background.ipynb#Chapter-01:-what-a-large-model-is,-by-the-numbers)
- * @see [Notebook 02: the training pipeline](../../notebooks/02-training-pipeline.ipynb#Chapter-02:-the-training-pipeline)
+ * @see [Notebook 02: core concepts — talent, technology, market](../../notebooks/02-core-concepts.ipynb#Chapter-02:-core-concepts-—-talent,-technology,-market)
+ * @see [Notebook 03: the training pipeline](../../notebooks/03-training-pipeline.ipynb#Chapter-03:-the-training-pipeline)
  * @see [Notebook 04: the maths of an MLP](../../notebooks/04-mlp-maths.ipynb#Chapter-04:-the-maths-of-an-MLP)
  * @see [Notebook 05: a CNN for CIFAR-10](../../notebooks/05-cifar10-cnn.ipynb#Chapter-05:-a-CNN-for-CIFAR-10)
  */

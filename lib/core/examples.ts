@@ -96,6 +96,7 @@ function scalePixels(src: Uint8Array, from: number, dst: Float32Array, to: numbe
  * ```ts
  * pixelsToFloat32(new Uint8Array([0, 51, 255])); // Float32Array [0, 0.2, 1]
  * ```
+ * @see [Notebook 02 §3 An evaluation step is a decision with a threshold](../../notebooks/02-core-concepts.ipynb#3.-An-evaluation-step-is-a-decision-with-a-threshold)
  */
 export function pixelsToFloat32(pixels: Uint8Array): Float32Array {
   if (!(pixels instanceof Uint8Array)) throw new ArgumentError(`pixelsToFloat32: pixels must be a Uint8Array, got ${describe(pixels)}`);
@@ -236,6 +237,7 @@ export function firstExamples(fn: string, arg: string, data: LabeledExamples, si
  * const data = { n: 3, pixels: new Uint8Array([10, 20, 30]), labels: new Int32Array([0, 1, 2]) };
  * Array.from(takeExamples(data, [2, 0]).pixels); // [30, 10]
  * ```
+ * @see [Notebook 03 §9 The pros and cons, measured](../../notebooks/03-training-pipeline.ipynb#9.-The-pros-and-cons,-measured)
  */
 export function takeExamples(data: LabeledExamples, indices: ArrayLike<number>): LabeledExamples {
   const fn = 'takeExamples';

@@ -5,7 +5,8 @@
 
 /**
  * One epoch of training history (see `trainClassifier`, `trainMlp`).
- * @see [Notebook 02 §6 The loop, with metrics](../../notebooks/02-training-pipeline.ipynb#6.-The-loop,-with-metrics)
+ * @see [Notebook 03 §6 The loop, with metrics](../../notebooks/03-training-pipeline.ipynb#6.-The-loop,-with-metrics)
+ * @see [Notebook 03 §Exercises](../../notebooks/03-training-pipeline.ipynb#Exercises)
  */
 export interface EpochRecord {
   /** 1-based epoch number. */

@@ -13,7 +13,9 @@
  * quickMode(); // false
  * ```
  * @see [Notebook 00 §4 Quick mode](../../notebooks/00-getting-started.ipynb#4.-Quick-mode)
- * @see [Notebook 02: the training pipeline](../../notebooks/02-training-pipeline.ipynb#Chapter-02:-the-training-pipeline)
+ * @see [Notebook 02: core concepts — talent, technology, market](../../notebooks/02-core-concepts.ipynb#Chapter-02:-core-concepts-—-talent,-technology,-market)
+ * @see [Notebook 03: the training pipeline](../../notebooks/03-training-pipeline.ipynb#Chapter-03:-the-training-pipeline)
+ * @see [Notebook 03 §9 The pros and cons, measured](../../notebooks/03-training-pipeline.ipynb#9.-The-pros-and-cons,-measured)
  * @see [Notebook 04: the maths of an MLP](../../notebooks/04-mlp-maths.ipynb#Chapter-04:-the-maths-of-an-MLP)
  * @see [Notebook 05: a CNN for CIFAR-10](../../notebooks/05-cifar10-cnn.ipynb#Chapter-05:-a-CNN-for-CIFAR-10)
  */
@@ -32,7 +34,7 @@ export function quickMode(): boolean {
  * ```
  * @see [Notebook 00 §4 Quick mode](../../notebooks/00-getting-started.ipynb#4.-Quick-mode)
  * @see [Notebook 01 §5 How fast is this machine? The CNN's FLOPs against a timed run](../../notebooks/01-background.ipynb#5.-How-fast-is-this-machine?-The-CNN's-FLOPs-against-a-timed-run)
- * @see [Notebook 02 §1 The data](../../notebooks/02-training-pipeline.ipynb#1.-The-data)
+ * @see [Notebook 03 §1 The data](../../notebooks/03-training-pipeline.ipynb#1.-The-data)
  * @see [Notebook 04 §7 Fashion-MNIST](../../notebooks/04-mlp-maths.ipynb#7.-Fashion-MNIST)
  */
 export function quick<T>(full: T, quickValue: T): T {

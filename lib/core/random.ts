@@ -13,6 +13,7 @@ import { checkInteger } from './errors';
  * rand() === seededRandom(42)(); // true
  * ```
  * @see [Notebook 01 §5 How fast is this machine? The CNN's FLOPs against a timed run](../../notebooks/01-background.ipynb#5.-How-fast-is-this-machine?-The-CNN's-FLOPs-against-a-timed-run)
+ * @see [Notebook 03 §Exercises](../../notebooks/03-training-pipeline.ipynb#Exercises)
  */
 export function seededRandom(seed: number): () => number {
   checkInteger('seededRandom', 'seed', seed, 0, 2 ** 32 - 1);
@@ -33,8 +34,8 @@ export function seededRandom(seed: number): () => number {
  * ```ts
  * Array.from(shuffledIndices(5, 1)).sort(); // [0, 1, 2, 3, 4]
  * ```
- * @see [Notebook 02 §1 The data](../../notebooks/02-training-pipeline.ipynb#1.-The-data)
- * @see [Notebook 02 §2 Minibatches](../../notebooks/02-training-pipeline.ipynb#2.-Minibatches)
+ * @see [Notebook 03 §1 The data](../../notebooks/03-training-pipeline.ipynb#1.-The-data)
+ * @see [Notebook 03 §2 Minibatches](../../notebooks/03-training-pipeline.ipynb#2.-Minibatches)
  */
 export function shuffledIndices(n: number, seed: number): Int32Array {
   checkInteger('shuffledIndices', 'n', n, 0);
@@ -64,9 +65,9 @@ export function shuffledIndices(n: number, seed: number): Int32Array {
  * const normal = seededNormal(0);
  * normal() === seededNormal(0)(); // true
  * ```
- * @see [Notebook 02 §1 The data](../../notebooks/02-training-pipeline.ipynb#1.-The-data)
- * @see [Notebook 02 §3 The forward pass](../../notebooks/02-training-pipeline.ipynb#3.-The-forward-pass)
- * @see [Notebook 02 §8 Long runs: minibatch losses and downsampling](../../notebooks/02-training-pipeline.ipynb#8.-Long-runs:-minibatch-losses-and-downsampling)
+ * @see [Notebook 03 §1 The data](../../notebooks/03-training-pipeline.ipynb#1.-The-data)
+ * @see [Notebook 03 §3 The forward pass](../../notebooks/03-training-pipeline.ipynb#3.-The-forward-pass)
+ * @see [Notebook 03 §8 Long runs: minibatch losses and downsampling](../../notebooks/03-training-pipeline.ipynb#8.-Long-runs:-minibatch-losses-and-downsampling)
  */
 export function seededNormal(seed: number): () => number {
   checkInteger('seededNormal', 'seed', seed, 0, 2 ** 32 - 1);

@@ -330,6 +330,8 @@ function findFile(folder: string, gzName: string): string | undefined {
  * data.test.labels.slice(0, 3);   // Int32Array [9, 2, 1]
  * data.classNames[9];             // 'Ankle boot'
  * ```
+ * @see [Notebook 02 §3 An evaluation step is a decision with a threshold](../../notebooks/02-core-concepts.ipynb#3.-An-evaluation-step-is-a-decision-with-a-threshold)
+ * @see [Notebook 03 §9 The pros and cons, measured](../../notebooks/03-training-pipeline.ipynb#9.-The-pros-and-cons,-measured)
  * @see [Notebook 04 §7 Fashion-MNIST](../../notebooks/04-mlp-maths.ipynb#7.-Fashion-MNIST)
  */
 export async function loadFashionMnist(options: LoadFashionMnistOptions = {}): Promise<FashionMnistData> {

@@ -136,7 +136,7 @@ function checkSparseLabels(fn: string, yTrue: unknown, outputs: tf.Tensor2D): tf
  * ```ts
  * sparseCategoricalCrossentropy(tf.tensor1d([1], 'int32'), tf.tensor2d([[0.5, 0.5]])).dataSync()[0]; // 0.6931 (ln 2)
  * ```
- * @see [Notebook 02 §4 The loss](../../notebooks/02-training-pipeline.ipynb#4.-The-loss)
+ * @see [Notebook 03 §4 The loss](../../notebooks/03-training-pipeline.ipynb#4.-The-loss)
  * @see [Notebook 04 §4 Backpropagation, step by step](../../notebooks/04-mlp-maths.ipynb#4.-Backpropagation,-step-by-step)
  * @see [Notebook 05 §6 The `from_logits` mistake](../../notebooks/05-cifar10-cnn.ipynb#6.-The-from_logits-mistake)
  */

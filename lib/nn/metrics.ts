@@ -2,7 +2,9 @@
  * Classification metrics: accuracy and the confusion matrix, computed from
  * integer class labels, and accuracy straight from a model's outputs with
  * labels as class indices or one-hot rows (Bishop, "Pattern Recognition and Machine Learning",
- * §1.5; the confusion matrix as in scikit-learn: rows true, columns predicted).
+ * §1.5; the confusion matrix as in scikit-learn: rows true, columns predicted),
+ * and for one class against the rest: precision, recall and the decision
+ * threshold that trades one for the other.
  */
 import * as tf from '@tensorflow/tfjs';
 import { ArgumentError, checkInteger, describe } from '../core/errors';
@@ -30,7 +32,7 @@ function checkLabels(fn: string, yTrue: IntArray, yPred: IntArray): void {
  * ```ts
  * accuracy([0, 1, 2, 2], [0, 1, 1, 2]); // 0.75
  * ```
- * @see [Notebook 02 §6 The loop, with metrics](../../notebooks/02-training-pipeline.ipynb#6.-The-loop,-with-metrics)
+ * @see [Notebook 03 §6 The loop, with metrics](../../notebooks/03-training-pipeline.ipynb#6.-The-loop,-with-metrics)
  */
 export function accuracy(yTrue: IntArray, yPred: IntArray): number {
   checkLabels('accuracy', yTrue, yPred);
@@ -52,7 +54,7 @@ export function accuracy(yTrue: IntArray, yPred: IntArray): number {
  * ```ts
  * confusionMatrix([0, 1, 1], [0, 0, 1], 2); // [[1, 0], [1, 1]]
  * ```
- * @see [Notebook 02 §7 What did it learn?](../../notebooks/02-training-pipeline.ipynb#7.-What-did-it-learn?)
+ * @see [Notebook 03 §7 What did it learn?](../../notebooks/03-training-pipeline.ipynb#7.-What-did-it-learn?)
  */
 export function confusionMatrix(yTrue: IntArray, yPred: IntArray, numClasses: number): number[][] {
   const fn = 'confusionMatrix';
@@ -138,6 +140,7 @@ export function accuracyFromOutputs(yTrue: tf.Tensor1D | tf.Tensor2D, yPred: tf.
  * ```ts
  * perClassAccuracy([[3, 1], [0, 2]]); // [0.75, 1]
  * ```
+ * @see [Notebook 02 §3 An evaluation step is a decision with a threshold](../../notebooks/02-core-concepts.ipynb#3.-An-evaluation-step-is-a-decision-with-a-threshold)
  */
 export function perClassAccuracy(confusion: number[][]): number[] {
   return confusion.map((row, c) => {
@@ -168,4 +171,133 @@ export function mostConfusedPairs(confusion: number[][], k = 5): ConfusedPair[] 
   const pairs: ConfusedPair[] = [];
   confusion.forEach((row, t) => row.forEach((count, p) => t !== p && count > 0 && pairs.push({ trueClass: t, predictedClass: p, count })));
   return pairs.sort((a, b) => b.count - a.count).slice(0, k);
+}
+
+/**
+ * Checks binary labels and predictions: same length, every entry 0 or 1.
+ * @returns the counts of true positives, false positives, false negatives and true negatives.
+ */
+function binaryCounts(fn: string, yTrue: IntArray, yPred: IntArray): { tp: number; fp: number; fn: number; tn: number } {
+  checkLabels(fn, yTrue, yPred);
+  const counts = { tp: 0, fp: 0, fn: 0, tn: 0 };
+  for (let i = 0; i < yTrue.length; i++) {
+    const t = yTrue[i];
+    const p = yPred[i];
+    if (t !== 0 && t !== 1) throw new ArgumentError(`${fn}: yTrue[${i}] must be 0 (negative) or 1 (positive), got ${describe(t)}`);
+    if (p !== 0 && p !== 1) throw new ArgumentError(`${fn}: yPred[${i}] must be 0 (negative) or 1 (positive), got ${describe(p)}`);
+    if (t === 1) p === 1 ? counts.tp++ : counts.fn++;
+    else p === 1 ? counts.fp++ : counts.tn++;
+  }
+  return counts;
+}
+
+/**
+ * Precision of binary predictions: of the examples predicted positive, the
+ * fraction that are positive, TP / (TP + FP) (scikit-learn's
+ * `precision_score`; Manning, Raghavan & Schütze, "Introduction to
+ * Information Retrieval", §8.3).
+ * @param yTrue - `[n]` true labels, 1 positive, 0 negative.
+ * @param yPred - `[n]` predicted labels, 1 positive, 0 negative.
+ * @returns precision in [0, 1]; `NaN` when nothing is predicted positive (0 / 0: undefined).
+ * @throws {ArgumentError} when the lengths differ or an entry is not 0 or 1.
+ * @example
+ * ```ts
+ * precision([1, 1, 0, 0, 1], [1, 0, 1, 0, 1]); // 0.6667 (TP 2, FP 1)
+ * precision([1, 0], [0, 0]); // NaN (nothing predicted positive)
+ * ```
+ * @see [Notebook 02 §Exercises](../../notebooks/02-core-concepts.ipynb#Exercises)
+ */
+export function precision(yTrue: IntArray, yPred: IntArray): number {
+  const c = binaryCounts('precision', yTrue, yPred);
+  return c.tp + c.fp === 0 ? NaN : c.tp / (c.tp + c.fp);
+}
+
+/**
+ * Recall of binary predictions: of the positive examples, the fraction
+ * predicted positive, TP / (TP + FN) (scikit-learn's `recall_score`; also
+ * called sensitivity or true positive rate).
+ * @param yTrue - `[n]` true labels, 1 positive, 0 negative.
+ * @param yPred - `[n]` predicted labels, 1 positive, 0 negative.
+ * @returns recall in [0, 1]; `NaN` when there is no positive example (0 / 0: undefined).
+ * @throws {ArgumentError} when the lengths differ or an entry is not 0 or 1.
+ * @example
+ * ```ts
+ * recall([1, 1, 0, 0, 1], [1, 0, 1, 0, 1]); // 0.6667 (TP 2, FN 1)
+ * ```
+ * @see [Notebook 02 §Exercises](../../notebooks/02-core-concepts.ipynb#Exercises)
+ */
+export function recall(yTrue: IntArray, yPred: IntArray): number {
+  const c = binaryCounts('recall', yTrue, yPred);
+  return c.tp + c.fn === 0 ? NaN : c.tp / (c.tp + c.fn);
+}
+
+/**
+ * Binary decisions from scores: 1 where `score ≥ threshold`, else 0 (the
+ * convention of scikit-learn's `precision_recall_curve`).
+ * @param scores - `[n]` scores, e.g. the predicted probability of the positive class.
+ * @param threshold - the decision threshold, a finite number.
+ * @returns `[n]` int32, 1 positive, 0 negative.
+ * @throws {ArgumentError} when `scores` is not an array of finite numbers or `threshold` is not finite.
+ * @example
+ * ```ts
+ * Array.from(applyThreshold([0.1, 0.5, 0.9], 0.5)); // [0, 1, 1]
+ * ```
+ * @see [Notebook 02 §3 An evaluation step is a decision with a threshold](../../notebooks/02-core-concepts.ipynb#3.-An-evaluation-step-is-a-decision-with-a-threshold)
+ * @see [Notebook 02 §Exercises](../../notebooks/02-core-concepts.ipynb#Exercises)
+ */
+export function applyThreshold(scores: ArrayLike<number>, threshold: number): Int32Array {
+  const fn = 'applyThreshold';
+  checkScores(fn, scores);
+  if (typeof threshold !== 'number' || !Number.isFinite(threshold)) throw new ArgumentError(`${fn}: threshold must be a finite number, got ${describe(threshold)}`);
+  return Int32Array.from({ length: scores.length }, (_, i) => (scores[i] >= threshold ? 1 : 0));
+}
+
+function checkScores(fn: string, scores: ArrayLike<number>): void {
+  if (scores == null || typeof scores.length !== 'number') throw new ArgumentError(`${fn}: scores must be an array of numbers, got ${describe(scores)}`);
+  for (let i = 0; i < scores.length; i++) {
+    if (typeof scores[i] !== 'number' || !Number.isFinite(scores[i])) throw new ArgumentError(`${fn}: scores[${i}] must be a finite number, got ${describe(scores[i])}`);
+  }
+}
+
+/** Precision and recall at each threshold, from {@link precisionRecallCurve}. */
+export interface PrecisionRecallCurve {
+  /** `[k]` the thresholds, as given. */
+  thresholds: number[];
+  /** `[k]` precision at each threshold; `NaN` where nothing is predicted positive. */
+  precision: number[];
+  /** `[k]` recall at each threshold. */
+  recall: number[];
+}
+
+/**
+ * Precision and recall of the decisions `score ≥ threshold`, for each
+ * threshold: raising the threshold predicts fewer positives, so recall never
+ * rises and precision usually does (the trade-off a classifier's user
+ * chooses from).
+ * @param yTrue - `[n]` true labels, 1 positive, 0 negative.
+ * @param scores - `[n]` scores of the positive class (a probability or any score where higher means "more positive").
+ * @param thresholds - `[k]` thresholds, finite numbers.
+ * @throws {ArgumentError} when the lengths differ, a label is not 0 or 1, or a score or threshold is not finite.
+ * @example
+ * ```ts
+ * const curve = precisionRecallCurve([0, 0, 1, 1], [0.1, 0.4, 0.35, 0.8], [0.3, 0.5]);
+ * curve.precision; // [0.6667, 1]
+ * curve.recall; // [1, 0.5]
+ * ```
+ * @see [Notebook 02 §3 An evaluation step is a decision with a threshold](../../notebooks/02-core-concepts.ipynb#3.-An-evaluation-step-is-a-decision-with-a-threshold)
+ * @see [Notebook 02 §Exercises](../../notebooks/02-core-concepts.ipynb#Exercises)
+ */
+export function precisionRecallCurve(yTrue: IntArray, scores: ArrayLike<number>, thresholds: ArrayLike<number>): PrecisionRecallCurve {
+  const fn = 'precisionRecallCurve';
+  checkScores(fn, scores);
+  if (thresholds == null || typeof thresholds.length !== 'number') throw new ArgumentError(`${fn}: thresholds must be an array of numbers, got ${describe(thresholds)}`);
+  if (yTrue == null || typeof yTrue.length !== 'number') throw new ArgumentError(`${fn}: yTrue must be an array of 0/1 labels, got ${describe(yTrue)}`);
+  if (yTrue.length !== scores.length) throw new ArgumentError(`${fn}: yTrue has ${yTrue.length} labels but scores has ${scores.length}; they must have the same length`);
+  const out: PrecisionRecallCurve = { thresholds: Array.from(thresholds), precision: [], recall: [] };
+  for (const t of out.thresholds) {
+    const c = binaryCounts(fn, yTrue, applyThreshold(scores, t));
+    out.precision.push(c.tp + c.fp === 0 ? NaN : c.tp / (c.tp + c.fp));
+    out.recall.push(c.tp + c.fn === 0 ? NaN : c.tp / (c.tp + c.fn));
+  }
+  return out;
 }

@@ -119,6 +119,7 @@ export function mlpParameterCount(mlp: Mlp | number[]): number {
  * disposeMlp(mlp);
  * before - tf.memory().numTensors; // 4 (two weights, two biases)
  * ```
+ * @see [Notebook 02 §3 An evaluation step is a decision with a threshold](../../notebooks/02-core-concepts.ipynb#3.-An-evaluation-step-is-a-decision-with-a-threshold)
  * @see [Notebook 04 §7 Fashion-MNIST](../../notebooks/04-mlp-maths.ipynb#7.-Fashion-MNIST)
  */
 export function disposeMlp(mlp: Mlp): void {
@@ -275,6 +276,7 @@ export function mlpLossAndGradients(mlp: Mlp, X: tf.Tensor2D, labels: tf.Tensor1
  * ```ts
  * mlpPredict(createMlp([4, 3, 2]), tf.ones([5, 4])).shape; // [5, 2]
  * ```
+ * @see [Notebook 02 §3 An evaluation step is a decision with a threshold](../../notebooks/02-core-concepts.ipynb#3.-An-evaluation-step-is-a-decision-with-a-threshold)
  */
 export function mlpPredict(mlp: Mlp, X: tf.Tensor2D): tf.Tensor2D {
   checkInput('mlpPredict', mlp, X);

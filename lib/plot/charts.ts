@@ -17,7 +17,8 @@ import type { Figure } from './figure';
  * // Legend: one entry per set, in one colour each (loss on the left panel, accuracy on the right):
  * historyFigure([{ epoch: 1, loss: 2, accuracy: 0.3, valLoss: 2.1, valAccuracy: 0.25 }]).data.filter((t) => t.showlegend).map((t) => t.name); // ['train', 'validation']
  * ```
- * @see [Notebook 02 §6 The loop, with metrics](../../notebooks/02-training-pipeline.ipynb#6.-The-loop,-with-metrics)
+ * @see [Notebook 03 §6 The loop, with metrics](../../notebooks/03-training-pipeline.ipynb#6.-The-loop,-with-metrics)
+ * @see [Notebook 03 §9 The pros and cons, measured](../../notebooks/03-training-pipeline.ipynb#9.-The-pros-and-cons,-measured)
  */
 export function historyFigure(history: EpochRecord[], title = 'Training history'): Figure {
   if (!Array.isArray(history)) throw new ArgumentError(`historyFigure: history must be an array of epoch records, got ${describe(history)}`);
@@ -65,7 +66,7 @@ export function historyFigure(history: EpochRecord[], title = 'Training history'
  * ```ts
  * confusionMatrixFigure([[1, 0], [1, 1]], ['cat', 'dog']).data[0].type; // 'heatmap'
  * ```
- * @see [Notebook 02 §7 What did it learn?](../../notebooks/02-training-pipeline.ipynb#7.-What-did-it-learn?)
+ * @see [Notebook 03 §7 What did it learn?](../../notebooks/03-training-pipeline.ipynb#7.-What-did-it-learn?)
  * @see [Notebook 04 §8 Training the MLP on Fashion-MNIST](../../notebooks/04-mlp-maths.ipynb#8.-Training-the-MLP-on-Fashion-MNIST)
  * @see [Notebook 05 §4 Evaluation](../../notebooks/05-cifar10-cnn.ipynb#4.-Evaluation)
  */
@@ -110,7 +111,7 @@ function checkSquare(fn: string, matrix: number[][], classNames: readonly string
  * ```ts
  * confusionMatrixTable([[1, 0], [1, 1]], ['cat', 'dog']).startsWith('<table'); // true
  * ```
- * @see [Notebook 02 §7 What did it learn?](../../notebooks/02-training-pipeline.ipynb#7.-What-did-it-learn?)
+ * @see [Notebook 03 §7 What did it learn?](../../notebooks/03-training-pipeline.ipynb#7.-What-did-it-learn?)
  * @see [Notebook 05 §4 Evaluation](../../notebooks/05-cifar10-cnn.ipynb#4.-Evaluation)
  */
 export function confusionMatrixTable(matrix: number[][], classNames: readonly string[]): string {
@@ -128,7 +129,7 @@ export function confusionMatrixTable(matrix: number[][], classNames: readonly st
  * ```ts
  * barFigure(['a', 'b'], [1, 2], 'counts').data[0].type; // 'bar'
  * ```
- * @see [Notebook 02 §2 Minibatches](../../notebooks/02-training-pipeline.ipynb#2.-Minibatches)
+ * @see [Notebook 03 §2 Minibatches](../../notebooks/03-training-pipeline.ipynb#2.-Minibatches)
  * @see [Notebook 05 §1 The data](../../notebooks/05-cifar10-cnn.ipynb#1.-The-data)
  * @see [Notebook 05 §2 The model](../../notebooks/05-cifar10-cnn.ipynb#2.-The-model)
  */
@@ -218,6 +219,7 @@ export function imageGridHtml(pixels: Uint8Array, shape: [number, number, number
  * @see [Notebook 01 §2 The small end: the CNN of chapter 05](../../notebooks/01-background.ipynb#2.-The-small-end:-the-CNN-of-chapter-05)
  * @see [Notebook 01 §4 Memory: holding a model, and training it](../../notebooks/01-background.ipynb#4.-Memory:-holding-a-model,-and-training-it)
  * @see [Notebook 01 §6 Model sizes over time](../../notebooks/01-background.ipynb#6.-Model-sizes-over-time)
+ * @see [Notebook 02 §1 Three processes, as the source draws them](../../notebooks/02-core-concepts.ipynb#1.-Three-processes,-as-the-source-draws-them)
  * @see [Notebook 04 §2 Activations and their derivatives](../../notebooks/04-mlp-maths.ipynb#2.-Activations-and-their-derivatives)
  * @see [Notebook 04 §3 Losses, and why the stable forms matter](../../notebooks/04-mlp-maths.ipynb#3.-Losses,-and-why-the-stable-forms-matter)
  * @see [Notebook 04 §6 Optimizers from scratch: SGD, momentum, Adam](../../notebooks/04-mlp-maths.ipynb#6.-Optimizers-from-scratch:-SGD,-momentum,-Adam)

@@ -36,7 +36,7 @@ function lighten(hex: string, f: number): string {
  * const fig = decisionBoundaryFigure((p) => p.map(([a]) => (a > 0 ? 1 : 0)), [[-1, 0], [1, 0]], [0, 1], { resolution: 3 });
  * fig.data[0].z; // [[0, 0, 1], [0, 0, 1], [0, 0, 1]]
  * ```
- * @see [Notebook 02 §7 What did it learn?](../../notebooks/02-training-pipeline.ipynb#7.-What-did-it-learn?)
+ * @see [Notebook 03 §7 What did it learn?](../../notebooks/03-training-pipeline.ipynb#7.-What-did-it-learn?)
  */
 export function decisionBoundaryFigure(
   predict: (points: number[][]) => ArrayLike<number>,

@@ -145,7 +145,7 @@ export interface Downsampled {
  * ```ts
  * downsample(null, Array.from({ length: 50000 }, (_, i) => Math.sin(i / 500)), 1000).y.length; // 998 (at most 1000: the first and last points are also bucket extremes here)
  * ```
- * @see [Notebook 02 §8 Long runs: minibatch losses and downsampling](../../notebooks/02-training-pipeline.ipynb#8.-Long-runs:-minibatch-losses-and-downsampling)
+ * @see [Notebook 03 §8 Long runs: minibatch losses and downsampling](../../notebooks/03-training-pipeline.ipynb#8.-Long-runs:-minibatch-losses-and-downsampling)
  */
 export function downsample(
   x: ArrayLike<number> | null,

@@ -86,6 +86,7 @@ function traces(panel: CurvePanel, axis: number, showLegend: boolean): Record<st
  * curvesFigure(x, [{ name: 'z²', y: x.map((z) => z * z) }], 'a parabola').data.length; // 1
  * ```
  * @see [Notebook 00 §2 How a tslab notebook works](../../notebooks/00-getting-started.ipynb#2.-How-a-tslab-notebook-works)
+ * @see [Notebook 02 §3 An evaluation step is a decision with a threshold](../../notebooks/02-core-concepts.ipynb#3.-An-evaluation-step-is-a-decision-with-a-threshold)
  * @see [Notebook 04 §7 Fashion-MNIST](../../notebooks/04-mlp-maths.ipynb#7.-Fashion-MNIST)
  */
 export function curvesFigure(x: ArrayLike<number>, curves: Curve[], title: string, axisTitles: { x?: string; y?: string } = {}): Figure {

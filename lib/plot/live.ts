@@ -47,7 +47,7 @@ export interface LiveFigureOptions extends Omit<FigureHtmlOptions, 'includePlotl
  * chart.update(historyFigure([{ epoch: 2, loss: 1, accuracy: 0.6 }]), 'epoch 2'); // false (less than 1 s after the last drawing)
  * chart.update(historyFigure([{ epoch: 2, loss: 1, accuracy: 0.6 }]), 'epoch 2', true); // true (forced, e.g. for the last epoch)
  * ```
- * @see [Notebook 02 §6 The loop, with metrics](../../notebooks/02-training-pipeline.ipynb#6.-The-loop,-with-metrics)
+ * @see [Notebook 03 §6 The loop, with metrics](../../notebooks/03-training-pipeline.ipynb#6.-The-loop,-with-metrics)
  */
 export function liveFigure(options: LiveFigureOptions = {}): LiveFigure {
   const { minIntervalMs = 1000, printText = false, ...figureOptions } = options;

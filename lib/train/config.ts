@@ -22,6 +22,8 @@ export interface ChapterConfig<T> {
  * ```ts
  * currentConfig(CHAPTER05_CONFIG).epochs; // 10 (COURSE_QUICK unset)
  * ```
+ * @see [Notebook 02 §3 An evaluation step is a decision with a threshold](../../notebooks/02-core-concepts.ipynb#3.-An-evaluation-step-is-a-decision-with-a-threshold)
+ * @see [Notebook 03 §9 The pros and cons, measured](../../notebooks/03-training-pipeline.ipynb#9.-The-pros-and-cons,-measured)
  * @see [Notebook 04 §7 Fashion-MNIST](../../notebooks/04-mlp-maths.ipynb#7.-Fashion-MNIST)
  * @see [Notebook 05: a CNN for CIFAR-10](../../notebooks/05-cifar10-cnn.ipynb#Chapter-05:-a-CNN-for-CIFAR-10)
  */
@@ -29,7 +31,10 @@ export function currentConfig<T>(config: ChapterConfig<T>): Readonly<T> {
   return quickMode() ? config.quick : config.full;
 }
 
-/** Hyperparameters of `trainMlp`, with units. */
+/**
+ * Hyperparameters of `trainMlp`, with units.
+ * @see [Notebook 03 §9 The pros and cons, measured](../../notebooks/03-training-pipeline.ipynb#9.-The-pros-and-cons,-measured)
+ */
 export interface MlpTrainConfig {
   /** Units of each hidden layer, e.g. `[128]` for one hidden layer of 128 units. */
   hiddenUnits: number[];
@@ -79,6 +84,7 @@ const CHAPTER04_FULL: Chapter04Config = {
  * CHAPTER04_CONFIG.full.hiddenUnits; // [128]
  * CHAPTER04_CONFIG.quick.epochs; // 1
  * ```
+ * @see [Notebook 02 §3 An evaluation step is a decision with a threshold](../../notebooks/02-core-concepts.ipynb#3.-An-evaluation-step-is-a-decision-with-a-threshold)
  * @see [Notebook 04 §7 Fashion-MNIST](../../notebooks/04-mlp-maths.ipynb#7.-Fashion-MNIST)
  */
 export const CHAPTER04_CONFIG: ChapterConfig<Chapter04Config> = deepFreeze({
@@ -123,6 +129,125 @@ const CHAPTER05_FULL: Chapter05Config = { epochs: 10, batchSize: 32, learningRat
 export const CHAPTER05_CONFIG: ChapterConfig<Chapter05Config> = deepFreeze({
   full: CHAPTER05_FULL,
   quick: { ...CHAPTER05_FULL, epochs: 1, trainSize: 1000, testSize: 500 },
+});
+
+/** Chapter 02: the small classifier whose scores show a decision threshold's trade-off. */
+export interface Chapter02Config {
+  /** Training images (the first ones of Fashion-MNIST's 60,000). */
+  trainSize: number;
+  /** Test images (the first ones of the 10,000): the scores and the curve are measured on them. */
+  testSize: number;
+  /** Hidden units of the MLP 784 → hidden → 10. */
+  hidden: number;
+  /** Passes over the training images (Adam, learning rate 10⁻³, minibatches of 64). */
+  epochs: number;
+  /** The class scored against the rest: 6, 'Shirt', the class Fashion-MNIST models confuse most. */
+  positiveClass: number;
+  /** Decision thresholds at which precision and recall are measured, in (0, 1). */
+  thresholds: number[];
+}
+
+const CHAPTER02_FULL: Chapter02Config = {
+  trainSize: 20000,
+  testSize: 10000,
+  hidden: 64,
+  epochs: 3,
+  positiveClass: 6,
+  thresholds: Array.from({ length: 19 }, (_, i) => Math.round((i + 1) * 5) / 100), // 0.05, 0.1, …, 0.95
+};
+
+/**
+ * Chapter 02: a small MLP trained on Fashion-MNIST in seconds, whose
+ * probability for one class (shirts) against the rest is the score that a
+ * decision threshold cuts. Quick mode: the first 2,000 training and 1,000
+ * test images (all that the tests' stand-in Fashion-MNIST has).
+ * @example
+ * ```ts
+ * CHAPTER02_CONFIG.full.thresholds.length; // 19
+ * CHAPTER02_CONFIG.quick.epochs; // 3
+ * ```
+ * @see [Notebook 02 §3 An evaluation step is a decision with a threshold](../../notebooks/02-core-concepts.ipynb#3.-An-evaluation-step-is-a-decision-with-a-threshold)
+ */
+export const CHAPTER02_CONFIG: ChapterConfig<Chapter02Config> = deepFreeze({
+  full: CHAPTER02_FULL,
+  quick: { ...CHAPTER02_FULL, thresholds: [...CHAPTER02_FULL.thresholds], trainSize: 2000, testSize: 1000, epochs: 3 },
+});
+
+/** Chapter 03: the experiments that measure the training pipeline's pros and cons on Fashion-MNIST, with the chapter-04 MLP. */
+export interface Chapter03Config {
+  /** Training images to draw from (a seeded random subset of the 60,000). */
+  trainSize: number;
+  /** Test images (the first ones of the 10,000): every test accuracy is measured on them. */
+  testSize: number;
+  /** Passes over the training images in each run (except the overfitting run). */
+  epochs: number;
+  /** Examples per minibatch. */
+  batchSize: number;
+  /** Hidden units of the MLP 784 → hidden → 10, except in the compute-cost sweep. */
+  hidden: number;
+  /** Compute cost: hidden widths to time (one epoch each on `trainSize` images). */
+  widths: number[];
+  /** Data dependence: training-set sizes, each ≤ `trainSize`. */
+  trainSizes: number[];
+  /** Data dependence: fractions of training labels replaced by a wrong class, in [0, 1]. */
+  noiseFractions: number[];
+  /** Plain SGD's learning rates to sweep (step size η). */
+  learningRates: number[];
+  /** Overfitting: training images (few, so the MLP can memorise them). */
+  overfitTrainSize: number;
+  /** Overfitting: hidden units (many). */
+  overfitHidden: number;
+  /** Overfitting: passes over the training images. */
+  overfitEpochs: number;
+  /** Seed of the subsets, the noise, the initial weights and the shuffles. */
+  seed: number;
+}
+
+const CHAPTER03_FULL: Chapter03Config = {
+  trainSize: 10000,
+  testSize: 10000,
+  epochs: 5,
+  batchSize: 64,
+  hidden: 64,
+  widths: [16, 64, 256, 1024],
+  trainSizes: [100, 500, 2500, 10000],
+  noiseFractions: [0, 0.2, 0.4, 0.6, 0.8],
+  learningRates: [0.001, 0.01, 0.1, 1, 10],
+  overfitTrainSize: 500,
+  overfitHidden: 512,
+  overfitEpochs: 60,
+  seed: 0,
+};
+
+/**
+ * Chapter 03: the sizes of the experiments on the training pipeline's pros
+ * and cons (compute cost, data dependence, input scaling, optimizers,
+ * learning rate, overfitting), sized for a 2-core laptop; quick mode keeps
+ * the notebook's run under a minute and within the 2,000 training and 1,000
+ * test images that the tests' stand-in Fashion-MNIST has.
+ * @example
+ * ```ts
+ * CHAPTER03_CONFIG.full.widths; // [16, 64, 256, 1024]
+ * CHAPTER03_CONFIG.quick.trainSize; // 2000
+ * ```
+ * @see [Notebook 03 §9 The pros and cons, measured](../../notebooks/03-training-pipeline.ipynb#9.-The-pros-and-cons,-measured)
+ */
+export const CHAPTER03_CONFIG: ChapterConfig<Chapter03Config> = deepFreeze({
+  full: CHAPTER03_FULL,
+  quick: {
+    ...CHAPTER03_FULL,
+    trainSize: 2000,
+    testSize: 1000,
+    epochs: 3,
+    hidden: 64,
+    widths: [16, 64, 256, 1024],
+    trainSizes: [100, 500, 2000],
+    noiseFractions: [0, 0.4, 0.8],
+    learningRates: [0.001, 0.1, 10],
+    overfitTrainSize: 300,
+    overfitHidden: 256,
+    overfitEpochs: 40,
+  },
 });
 
 function deepFreeze<T>(value: T): T {

@@ -30,6 +30,13 @@ export interface TrainMlpOptions {
   onEpochEnd?: (record: EpochRecord) => void;
   /** Stops training at the next minibatch when aborted; the MLP and history so far are returned, with `stopped` saying where. */
   signal?: AbortSignal;
+  /**
+   * What each uint8 pixel is multiplied by to make the inputs: 1/255 scales
+   * them to [0, 1]; 1 feeds the raw values 0–255 (chapter 03 compares the
+   * two). Used for training, validation and the test evaluation.
+   * @default 1 / 255
+   */
+  pixelScale?: number;
 }
 
 /** What {@link trainMlp} returns. */
@@ -80,6 +87,11 @@ function checkConfig(fn: string, config: MlpTrainConfig): MlpTrainConfig {
   return { ...config, hiddenUnits: [...config.hiddenUnits] };
 }
 
+/** Inputs in [0, 1] rescaled to pixel · pixelScale: `X` itself for 1/255, else a new tensor (the caller disposes both). */
+function rescale(X: tf.Tensor2D, pixelScale: number): tf.Tensor2D {
+  return pixelScale === 1 / 255 ? X : tf.mul(X, pixelScale * 255);
+}
+
 function featuresOf(fn: string, arg: string, data: LabeledExamples): number {
   const features = checkExamples(fn, arg, data);
   if (data.n < 1) throw new ArgumentError(`${fn}: ${arg} has no examples (n = 0)`);
@@ -91,6 +103,7 @@ function featuresOf(fn: string, arg: string, data: LabeledExamples): number {
  * @param data - `pixels` `[n, features]` uint8, `labels` `[n]` int32.
  * @param indices - which examples. @default all, in order
  * @param chunk - examples per forward pass. @default 1000
+ * @param pixelScale - what each uint8 pixel is multiplied by (see {@link TrainMlpOptions.pixelScale}). @default 1 / 255
  * @example
  * ```ts
  * const data = { n: 4, pixels: new Uint8Array([0, 255, 255, 0, 10, 250, 240, 20]), labels: new Int32Array([1, 0, 1, 0]) };
@@ -99,10 +112,11 @@ function featuresOf(fn: string, arg: string, data: LabeledExamples): number {
  * ev.confusion.flat().reduce((a, b) => a + b, 0); // 4 (every example counted once)
  * ```
  */
-export function evaluateMlp(mlp: Mlp, data: LabeledExamples, indices?: ArrayLike<number>, chunk = 1000): MlpEvaluation {
+export function evaluateMlp(mlp: Mlp, data: LabeledExamples, indices?: ArrayLike<number>, chunk = 1000, pixelScale = 1 / 255): MlpEvaluation {
   const fn = 'evaluateMlp';
   featuresOf(fn, 'data', data);
   checkInteger(fn, 'chunk', chunk, 1);
+  checkPositive(fn, 'pixelScale', pixelScale);
   const order = indices ?? Int32Array.from({ length: data.n }, (_, i) => i);
   const numClasses = mlp.layerSizes[mlp.layerSizes.length - 1];
   const predictions = new Int32Array(order.length);
@@ -111,7 +125,7 @@ export function evaluateMlp(mlp: Mlp, data: LabeledExamples, indices?: ArrayLike
   for (const [start, end] of minibatchRanges(order.length, chunk)) {
     const { X, y } = gatherMinibatch(data, order, start, end);
     const [pred, loss] = tf.tidy(() => {
-      const logits = mlpPredict(mlp, X); // [chunk, numClasses]
+      const logits = mlpPredict(mlp, rescale(X, pixelScale)); // [chunk, numClasses]
       const logP = tf.logSoftmax(logits);
       const picked = tf.sum(tf.mul(tf.oneHot(y, numClasses), logP)); // Σ log p(yᵢ)
       return [tf.argMax(logits, 1), tf.neg(picked)];
@@ -153,6 +167,7 @@ export function evaluateMlp(mlp: Mlp, data: LabeledExamples, indices?: ArrayLike
  * result.history.length; // 30
  * result.test?.accuracy; // 1
  * ```
+ * @see [Notebook 02 §3 An evaluation step is a decision with a threshold](../../notebooks/02-core-concepts.ipynb#3.-An-evaluation-step-is-a-decision-with-a-threshold)
  * @see [Notebook 04 §8 Training the MLP on Fashion-MNIST](../../notebooks/04-mlp-maths.ipynb#8.-Training-the-MLP-on-Fashion-MNIST)
  */
 export async function trainMlp(
@@ -169,6 +184,7 @@ export async function trainMlp(
     throw new ArgumentError(`${fn}: test has ${test.pixels.length / test.n} features per example but train has ${features}`);
   }
   checkInteger(fn, 'numClasses', numClasses, 2);
+  const pixelScale = checkPositive(fn, 'options.pixelScale', options.pixelScale ?? 1 / 255);
   checkLabels(fn, 'train.labels', train.labels, numClasses);
   if (test !== undefined) checkLabels(fn, 'test.labels', test.labels, numClasses);
 
@@ -195,18 +211,19 @@ export async function trainMlp(
       },
       step: (_epoch, b) => {
         const [start, end] = ranges[b];
-        const { X, y } = gatherMinibatch(train, order, start, end); // X [batch, features] float32 in [0, 1]
+        const { X: X01, y } = gatherMinibatch(train, order, start, end); // X01 [batch, features] float32 in [0, 1]
+        const X = rescale(X01, pixelScale); // [batch, features] float32, pixel · pixelScale
         try {
           const { loss, accuracy, grads } = mlpLossAndGradients(mlp, X, y);
           if (Number.isFinite(loss)) optimizer.step(mlp.params, grads);
           tf.dispose(Object.values(grads));
           return { loss, accuracy, size: end - start };
         } finally {
-          tf.dispose([X, y]);
+          tf.dispose([X01, X, y]);
         }
       },
       nonFiniteParameter: () => firstNonFinite(Object.entries(mlp.params)),
-      validate: () => (split.validation.length > 0 ? evaluateMlp(mlp, train, split.validation) : undefined),
+      validate: () => (split.validation.length > 0 ? evaluateMlp(mlp, train, split.validation, 1000, pixelScale) : undefined),
     });
   } catch (err) {
     disposeMlp(mlp);
@@ -216,7 +233,7 @@ export async function trainMlp(
   }
   const result: TrainMlpResult = { mlp, history: loop.history, seconds: loop.trainSeconds, config: cfg };
   if (loop.stopped !== undefined) result.stopped = loop.stopped;
-  if (test !== undefined) result.test = evaluateMlp(mlp, test);
+  if (test !== undefined) result.test = evaluateMlp(mlp, test, undefined, 1000, pixelScale);
   return result;
 }
 

@@ -19,7 +19,7 @@
  * - every ```mermaid block of a Markdown cell is drawn (JupyterLab ≥ 4.1), and
  *   Markdown with `$…$` is typeset by MathJax (`mjx-container`);
  *
- * and, opened afresh as an untrusted copy of the saved chapter 02 (as after a
+ * and, opened afresh as an untrusted copy of the saved chapter 03 (as after a
  * git clone), every chart still shows: its static image, or plotly's renderer;
  * and in a second JupyterLab without plotly's extension, its static image.
  * A probe notebook first checks that the checks themselves see a failing cell
@@ -63,7 +63,7 @@ const RUN_DIR = path.join(ROOT, 'runs', `jlab-${process.pid}`);
 const NB_DIR = path.join(RUN_DIR, 'notebooks'); // inside the repository: `dl-course` resolves from node_modules above it
 const SHOTS = path.join(ROOT, 'runs', 'screenshots');
 const FASHION_DIR = process.env.DL_COURSE_FASHION_MNIST ?? '/usr/share/datasets/fashion-mnist';
-const UNTRUSTED_SOURCE = '02-training-pipeline.ipynb';
+const UNTRUSTED_SOURCE = '03-training-pipeline.ipynb';
 
 /** Calls whose cell must show a chart, and those whose cell trains with a live chart (one output, updated in place). */
 const CHART_CALL = /\b(showFigure|liveFigure|trainClassifier|trainMlp)\s*\(/;
@@ -203,7 +203,7 @@ describe.skipIf(!!skipReason)(`notebooks in a real JupyterLab${typeof install ==
   let browser: Browser | undefined;
   let context: BrowserContext | undefined;
   const blocked: string[] = [];
-  let savedRun: string | undefined; // chapter 02 after its run, saved by JupyterLab
+  let savedRun: string | undefined; // chapter 03 after its run, saved by JupyterLab
   let failedAny = false; // keep runs/jlab-<pid>/ (server log, notebooks) for a look
   const ex = (trusted: boolean): Expectations => ({ trusted, plotlyExtension: typeof install !== 'string' && install.plotlyExtension });
 
@@ -341,7 +341,7 @@ describe.skipIf(!!skipReason)(`notebooks in a real JupyterLab${typeof install ==
     );
   });
 
-  /** A copy of the saved chapter 02 edited outside JupyterLab: its signature no longer matches, so JupyterLab treats its outputs as untrusted (no scripts), as after a git clone. */
+  /** A copy of the saved chapter 03 edited outside JupyterLab: its signature no longer matches, so JupyterLab treats its outputs as untrusted (no scripts), as after a git clone. */
   function untrustedCopy(): { file: string; nb: NotebookJson } {
     if (!savedRun) throw new Error(`needs the saved run of ${UNTRUSTED_SOURCE}, which failed above`);
     const nb = JSON.parse(fs.readFileSync(savedRun, 'utf8')) as NotebookJson;

@@ -3,6 +3,7 @@
  * module (the way tslab compiles cells: TypeScript → CommonJS), so the tests
  * can run a notebook's code with `node`, without a kernel.
  */
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
@@ -48,4 +49,20 @@ export function notebookToTypeScript(notebook: string): string {
 /** Writes the notebook as a CommonJS .js module beside it (hidden name) and returns its path. */
 export function writeNotebookModule(notebook: string): string {
   return notebookModule.writeNotebookModule(notebook);
+}
+
+/**
+ * Runs a notebook top to bottom as a plain module in quick mode
+ * (`COURSE_QUICK=1`, cwd the notebook's folder) and returns its stdout;
+ * throws, with its output, when it fails.
+ */
+export function runNotebookQuick(notebook: string, timeoutMs = 300_000): string {
+  const file = writeNotebookModule(notebook);
+  try {
+    const r = spawnSync(process.execPath, [file], { cwd: path.dirname(notebook), env: { ...process.env, COURSE_QUICK: '1' }, encoding: 'utf8', timeout: timeoutMs });
+    if (r.status !== 0) throw new Error(`${path.basename(notebook)} failed (exit ${r.status}):\n${r.stdout}\n${r.stderr}`);
+    return r.stdout;
+  } finally {
+    fs.rmSync(file, { force: true });
+  }
 }

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ArgumentError, accuracy, accuracyFromOutputs, confusionMatrix, labelFormat } from '../../lib';
+import { ArgumentError, accuracy, accuracyFromOutputs, applyThreshold, confusionMatrix, labelFormat, precision, precisionRecallCurve, recall } from '../../lib';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -76,5 +76,71 @@ describe('accuracyFromOutputs', () => {
     const before = tf.memory().numTensors;
     accuracyFromOutputs(oneHot, outputs);
     expect(tf.memory().numTensors).toBe(before);
+  });
+});
+
+describe('precision and recall (one class against the rest)', () => {
+  // Hand count: yTrue 1 1 0 0 1 0, yPred 1 0 1 0 1 1 → TP 2 (0, 4), FP 2 (2, 5), FN 1 (1), TN 1 (3).
+  const yTrue = [1, 1, 0, 0, 1, 0];
+  const yPred = [1, 0, 1, 0, 1, 1];
+  it('precision is TP / (TP + FP) by a hand count (2 / 4)', () => {
+    expect(precision(yTrue, yPred)).toBe(0.5);
+  });
+  it('recall is TP / (TP + FN) by a hand count (2 / 3)', () => {
+    expect(recall(yTrue, yPred)).toBeCloseTo(2 / 3, 12);
+  });
+  it('agree with the confusion matrix of the same labels (row 1, column 1 over its column and its row)', () => {
+    const m = confusionMatrix(yTrue, yPred, 2);
+    expect(precision(yTrue, yPred)).toBe(m[1][1] / (m[0][1] + m[1][1]));
+    expect(recall(yTrue, yPred)).toBe(m[1][1] / (m[1][0] + m[1][1]));
+  });
+  it('are NaN when undefined (0 / 0): no predicted positive, no positive example', () => {
+    expect(precision([1, 0], [0, 0])).toBeNaN();
+    expect(recall([0, 0], [1, 0])).toBeNaN();
+  });
+  it('reject labels other than 0 and 1 and different lengths, naming the argument', () => {
+    expect(() => precision([2, 0], [1, 0])).toThrow(/precision: yTrue\[0\] must be 0 \(negative\) or 1 \(positive\), got number 2/);
+    expect(() => recall([1, 0], [1, 0.5])).toThrow(/recall: yPred\[1\]/);
+    expect(() => recall([1, 0], [1])).toThrow(ArgumentError);
+  });
+});
+
+describe('applyThreshold', () => {
+  it('predicts positive where score >= threshold (the threshold itself counts)', () => {
+    expect(Array.from(applyThreshold([0.2, 0.5, 0.7], 0.5))).toEqual([0, 1, 1]);
+  });
+  it('rejects a non-finite score or threshold', () => {
+    expect(() => applyThreshold([0.1, NaN], 0.5)).toThrow(/applyThreshold: scores\[1\] must be a finite number, got number NaN/);
+    expect(() => applyThreshold([0.1], Infinity)).toThrow(/threshold must be a finite number/);
+  });
+});
+
+describe('precisionRecallCurve', () => {
+  const yTrue = [0, 0, 1, 1, 1, 0, 1, 0];
+  const scores = [0.1, 0.4, 0.35, 0.8, 0.9, 0.6, 0.55, 0.2];
+  it('matches a hand computation at each threshold', () => {
+    // t = 0.3: predicted 1 at scores .4 .35 .8 .9 .6 .55 → TP 4, FP 2 → P 4/6, R 4/4.
+    // t = 0.5: .8 .9 .6 .55 → TP 3, FP 1 → P 3/4, R 3/4. t = 0.85: .9 → P 1, R 1/4. t = 0.95: none → P NaN, R 0.
+    const c = precisionRecallCurve(yTrue, scores, [0.3, 0.5, 0.85, 0.95]);
+    expect(c.thresholds).toEqual([0.3, 0.5, 0.85, 0.95]);
+    expect(c.precision.slice(0, 3)).toEqual([4 / 6, 3 / 4, 1]);
+    expect(c.precision[3]).toBeNaN();
+    expect(c.recall).toEqual([1, 3 / 4, 1 / 4, 0]);
+  });
+  it('equals precision and recall of applyThreshold at every threshold, and recall never rises with the threshold', () => {
+    const thresholds = [0, 0.15, 0.37, 0.5, 0.58, 0.7, 1];
+    const c = precisionRecallCurve(yTrue, scores, thresholds);
+    thresholds.forEach((t, i) => {
+      const yPred = applyThreshold(scores, t);
+      expect(c.recall[i]).toBe(recall(yTrue, yPred));
+      if (Number.isNaN(c.precision[i])) expect(precision(yTrue, yPred)).toBeNaN();
+      else expect(c.precision[i]).toBe(precision(yTrue, yPred));
+    });
+    for (let i = 1; i < c.recall.length; i++) expect(c.recall[i]).toBeLessThanOrEqual(c.recall[i - 1]);
+  });
+  it('rejects labels and scores of different lengths', () => {
+    expect(() => precisionRecallCurve([0, 1], [0.5], [0.5])).toThrow(/precisionRecallCurve: yTrue has 2 labels but scores has 1/);
+    expect(() => precisionRecallCurve(null as never, [0.5], [0.5])).toThrow(/precisionRecallCurve: yTrue must be an array of 0\/1 labels, got null/);
+    expect(() => precisionRecallCurve([1], [0.5], 0.5 as never)).toThrow(/precisionRecallCurve: thresholds must be an array of numbers, got number 0.5/);
   });
 });

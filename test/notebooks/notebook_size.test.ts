@@ -38,7 +38,8 @@ const join = (s: unknown): string => (Array.isArray(s) ? s.join('') : String(s ?
 
 const NOTEBOOKS = [
   // trainingCell: a text found only in the source of the cell that trains with a live chart.
-  { file: '02-training-pipeline.ipynb', minFigures: 8, trainingCell: 'dl.liveFigure(', needsSubset: false },
+  { file: '02-core-concepts.ipynb', minFigures: 2, trainingCell: 'dl.trainMlp(', needsSubset: false },
+  { file: '03-training-pipeline.ipynb', minFigures: 15, trainingCell: 'dl.liveFigure(', needsSubset: false },
   { file: '05-cifar10-cnn.ipynb', minFigures: 4, trainingCell: 'dl.trainClassifier(', needsSubset: true },
 ];
 

@@ -3,7 +3,8 @@ import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { flowchartMarkdown, flowchartMermaid, flowchartSvg, type Flowchart } from '../../lib';
 import { svgDataUri } from '../../lib/plot/svg';
-import { trainingPipelineChart, trainingStepGraphChart } from '../../notebooks/diagrams/02-training-pipeline';
+import * as chapter02Charts from '../../notebooks/diagrams/02-core-concepts';
+import { trainingPipelineChart, trainingStepGraphChart } from '../../notebooks/diagrams/03-training-pipeline';
 import { ROOT } from '../helpers/notebook';
 
 const chain: Flowchart = {
@@ -47,15 +48,18 @@ describe('flowchartSvg', () => {
   });
 });
 
-describe('chapter 02 diagrams', () => {
-  const nb = JSON.parse(fs.readFileSync(path.join(ROOT, 'notebooks', '02-training-pipeline.ipynb'), 'utf8')) as { cells: { cell_type: string; source: string[] }[] };
+/** Each notebook with diagrams, and its charts (notebooks/diagrams/NN-name.ts); `node scripts/regen-diagrams.cjs` rewrites the cells. */
+const NOTEBOOK_DIAGRAMS: [string, Record<string, Flowchart>][] = [
+  ['02-core-concepts.ipynb', chapter02Charts],
+  ['03-training-pipeline.ipynb', { trainingPipelineChart, trainingStepGraphChart }],
+];
+
+describe.each(NOTEBOOK_DIAGRAMS)('the diagrams of %s', (file, charts) => {
+  const nb = JSON.parse(fs.readFileSync(path.join(ROOT, 'notebooks', file), 'utf8')) as { cells: { cell_type: string; source: string[] }[] };
   const markdown = nb.cells.filter((c) => c.cell_type === 'markdown').map((c) => c.source.join(''));
-  it.each([
-    ['trainingPipelineChart', trainingPipelineChart],
-    ['trainingStepGraphChart', trainingStepGraphChart],
-  ])('the notebook shows %s as Mermaid and as the same static image', (_name, chart) => {
+  it.each(Object.entries(charts))('the notebook shows %s as Mermaid and as the same static image', (_name, chart) => {
     const cell = markdown.find((m) => m.includes(flowchartMermaid(chart)));
-    expect(cell, 'a Markdown cell with the Mermaid text (regenerate it with flowchartMarkdown)').toBeDefined();
+    expect(cell, 'a Markdown cell with the Mermaid text (regenerate it: node scripts/regen-diagrams.cjs)').toBeDefined();
     expect(cell).toContain(`src="${svgDataUri(flowchartSvg(chart))}"`);
     expect(flowchartMarkdown(chart, 'x').startsWith('```mermaid\n')).toBe(true);
   });

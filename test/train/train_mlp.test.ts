@@ -11,6 +11,7 @@ import {
   evaluateMlp,
   initBackend,
   loadFashionMnist,
+  createMlp,
   mlpPredict,
   trainMlp,
   type MlpTrainConfig,
@@ -142,4 +143,29 @@ describe('chapter 04 stated accuracy', () => {
     },
     300_000,
   );
+});
+
+describe('pixelScale: raw or normalised inputs', () => {
+  it('evaluateMlp with pixelScale 1 feeds the raw pixel values (checked against mlpPredict on pixels · 1)', () => {
+    const data = toyData(12);
+    const mlp = createMlp([4, 5, 2], { seed: 3 });
+    try {
+      const ev = evaluateMlp(mlp, data, undefined, 1000, 1);
+      const expected = tf.tidy(() => tf.argMax(mlpPredict(mlp, tf.tensor2d(Array.from(data.pixels), [12, 4])), 1).dataSync());
+      expect(Array.from(ev.predictions)).toEqual(Array.from(expected));
+      expect(() => evaluateMlp(mlp, data, undefined, 1000, 0)).toThrow(/evaluateMlp: pixelScale must be a finite number > 0, got number 0/);
+    } finally {
+      disposeMlp(mlp);
+    }
+  });
+  it('trainMlp uses options.pixelScale for training and the test evaluation, and rejects a bad one', async () => {
+    const data = toyData(40);
+    const config: MlpTrainConfig = { ...CHAPTER04_CONFIG.full, hiddenUnits: [4], epochs: 1, batchSize: 8, validationFraction: 0 };
+    const raw = await trainMlp(data, data, config, { progress: 'none', pixelScale: 1 });
+    const unit = await trainMlp(data, data, config, { progress: 'none' });
+    expect(raw.history[0].loss).not.toBeCloseTo(unit.history[0].loss, 3); // same seed, different inputs
+    disposeMlp(raw.mlp);
+    disposeMlp(unit.mlp);
+    await expect(trainMlp(data, data, config, { progress: 'none', pixelScale: -1 })).rejects.toThrow(/trainMlp: options.pixelScale must be a finite number > 0/);
+  });
 });

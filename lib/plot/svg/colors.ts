@@ -3,7 +3,7 @@ import { arr, type Trace } from './values';
 
 /**
  * plotly.js's default trace colours (its `colorway`).
- * @see [Notebook 02 §1 The data](../../../notebooks/02-training-pipeline.ipynb#1.-The-data)
+ * @see [Notebook 03 §1 The data](../../../notebooks/03-training-pipeline.ipynb#1.-The-data)
  */
 export const PLOTLY_COLORWAY = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f', '#bcbd22', '#17becf'];
 

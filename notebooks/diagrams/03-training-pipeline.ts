@@ -1,5 +1,5 @@
 /**
- * The diagrams of chapter 02 (notebooks/02-training-pipeline.ipynb): the
+ * The diagrams of chapter 03 (notebooks/03-training-pipeline.ipynb): the
  * training pipeline and one training step's computation graph. Chapter
  * content, so it lives beside the notebook, not in lib: the notebook's
  * Markdown cells hold `flowchartMarkdown(chart)` of each (Mermaid + static
