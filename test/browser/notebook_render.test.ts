@@ -36,6 +36,7 @@ const toolsMissing = [!haveChromium() && 'Chromium (/usr/bin/chromium or $CHROMI
 const haveSubset = fs.existsSync(SUBSET);
 
 const NOTEBOOKS = [
+  { file: '01-background.ipynb', minFigures: 1, needsSubset: false },
   { file: '02-core-concepts.ipynb', minFigures: 2, needsSubset: false },
   { file: '03-training-pipeline.ipynb', minFigures: 15, needsSubset: false },
   { file: '05-cifar10-cnn.ipynb', minFigures: 4, needsSubset: true },
