@@ -107,6 +107,10 @@ export type { Chapter04Config, Chapter05Config, ChapterConfig, MlpTrainConfig } 
 export { formatEpochLine } from './train/progress';
 export type { ProgressMode } from './train/progress';
 
+// ---- Chapter 04b, the case study: cats against dogs with a small ResNet, batch normalisation, augmentation, ROC ----
+export { f1Score, rocAuc, rocCurve } from './nn/metrics';
+export type { RocCurve } from './nn/metrics';
+
 // ---- Chapter 05, a CNN for CIFAR-10: labelled images, the model, training, evaluation, saving ----
 export { imagesToTensor, labelsToTensor, pixelsToFloat32, sliceExamples, takeExamples } from './core/examples';
 export type { LabeledExamples } from './core/examples';
