@@ -108,8 +108,12 @@ export { formatEpochLine } from './train/progress';
 export type { ProgressMode } from './train/progress';
 
 // ---- Chapter 04b, the case study: cats against dogs with a small ResNet, batch normalisation, augmentation, ROC ----
+export { batchNorm } from './nn/batch_norm';
+export type { BatchNormOptions, BatchNormResult, BatchNormState } from './nn/batch_norm';
 export { f1Score, rocAuc, rocCurve } from './nn/metrics';
 export type { RocCurve } from './nn/metrics';
+export { buildResNet, resNetParameterCount } from './models/resnet';
+export type { ChannelNormalization, ResNetConfig } from './models/resnet';
 
 // ---- Chapter 05, a CNN for CIFAR-10: labelled images, the model, training, evaluation, saving ----
 export { imagesToTensor, labelsToTensor, pixelsToFloat32, sliceExamples, takeExamples } from './core/examples';
