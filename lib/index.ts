@@ -112,8 +112,13 @@ export { batchNorm } from './nn/batch_norm';
 export type { BatchNormOptions, BatchNormResult, BatchNormState } from './nn/batch_norm';
 export { f1Score, rocAuc, rocCurve } from './nn/metrics';
 export type { RocCurve } from './nn/metrics';
+export { channelMeanStd, cropFlipAugmenter, randomCropFlip, selectClasses } from './data/augment';
+export type { Augmenter, CropFlipOptions } from './data/augment';
 export { buildResNet, resNetParameterCount } from './models/resnet';
 export type { ChannelNormalization, ResNetConfig } from './models/resnet';
+export { minibatchSeed } from './train/classifier';
+export { CHAPTER04B_CONFIG } from './train/config';
+export type { Chapter04bConfig } from './train/config';
 
 // ---- Chapter 05, a CNN for CIFAR-10: labelled images, the model, training, evaluation, saving ----
 export { imagesToTensor, labelsToTensor, pixelsToFloat32, sliceExamples, takeExamples } from './core/examples';

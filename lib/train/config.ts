@@ -125,6 +125,71 @@ export const CHAPTER05_CONFIG: ChapterConfig<Chapter05Config> = deepFreeze({
   quick: { ...CHAPTER05_FULL, epochs: 1, trainSize: 1000, testSize: 500 },
 });
 
+/** Chapter 04b: cats against dogs, the plain CNN against a small ResNet, and the same depth with and without shortcuts. */
+export interface Chapter04bConfig {
+  /** Training images per class (the first ones of CIFAR-10's cats and dogs), before the validation split. */
+  trainPerClass: number;
+  /** Test images per class (the first ones). */
+  testPerClass: number;
+  /** Fraction of the training images held out for validation (it chooses the epoch), in [0, 1). */
+  validationFraction: number;
+  /** Passes over the training images of the four comparison runs. */
+  epochs: number;
+  /** Images per minibatch. */
+  batchSize: number;
+  /** Adam's learning rate (step size). */
+  learningRate: number;
+  /** Seed of the initial weights, the validation split, the shuffles and the augmentation. */
+  seed: number;
+  /** Residual blocks per stage (n) and channels of the three stages of the comparison's ResNet (6n + 2 layers). */
+  resnet: { blocksPerStage: number; widths: [number, number, number] };
+  /** Zero pixels padded on each side before the random crop (He et al. 2016 §4.2: 4). */
+  padding: number;
+  /** The shortcut experiment: a deeper net with and without shortcuts, on `trainImages` training images for `epochs` epochs. */
+  shortcuts: { blocksPerStage: number; widths: [number, number, number]; trainImages: number; epochs: number };
+}
+
+const CHAPTER04B_FULL: Chapter04bConfig = {
+  trainPerClass: 1000,
+  testPerClass: 1000,
+  validationFraction: 0.1,
+  epochs: 6,
+  batchSize: 32,
+  learningRate: 1e-3,
+  seed: 0,
+  resnet: { blocksPerStage: 1, widths: [8, 16, 32] },
+  padding: 4,
+  shortcuts: { blocksPerStage: 3, widths: [8, 16, 32], trainImages: 500, epochs: 3 },
+};
+
+/**
+ * Chapter 04b: CIFAR-10's cats and dogs (1,000 training images of each, 10%
+ * held out for validation; up to 1,000 test images of each), the chapter-05
+ * CNN with 2 outputs against a ResNet-8 of 8/16/32 channels, each with and
+ * without augmentation (crop with 4 pixels of padding, flip), 6 epochs of
+ * minibatches of 32, Adam at 10⁻³; then a 20-layer net (8/16/32) with and
+ * without shortcuts for 3 epochs on 500 images. Sized to train in about 10
+ * minutes on 2 cores with the wasm backend. Quick mode: 100 training and 50
+ * test images per class, 1 epoch, a ResNet-8 of 4/8/8 channels.
+ * @example
+ * ```ts
+ * CHAPTER04B_CONFIG.full.resnet.widths; // [8, 16, 32]
+ * CHAPTER04B_CONFIG.quick.epochs; // 1
+ * ```
+ * @see [Notebook 04b: cats against dogs](../../notebooks/04b-cats-vs-dogs.ipynb#Chapter-04b:-cats-against-dogs-with-a-small-ResNet)
+ */
+export const CHAPTER04B_CONFIG: ChapterConfig<Chapter04bConfig> = deepFreeze({
+  full: CHAPTER04B_FULL,
+  quick: {
+    ...CHAPTER04B_FULL,
+    trainPerClass: 100,
+    testPerClass: 50,
+    epochs: 1,
+    resnet: { blocksPerStage: 1, widths: [4, 8, 8] },
+    shortcuts: { blocksPerStage: 2, widths: [4, 8, 8], trainImages: 64, epochs: 1 },
+  },
+});
+
 function deepFreeze<T>(value: T): T {
   if (value !== null && typeof value === 'object') {
     for (const v of Object.values(value)) deepFreeze(v);
