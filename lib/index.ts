@@ -117,6 +117,8 @@ export type { Augmenter, CropFlipOptions } from './data/augment';
 export { buildResNet, resNetParameterCount } from './models/resnet';
 export type { ChannelNormalization, ResNetConfig } from './models/resnet';
 export { minibatchSeed } from './train/classifier';
+export { bestEpochKeeper } from './train/best_epoch';
+export type { BestEpochKeeper } from './train/best_epoch';
 export { CHAPTER04B_CONFIG } from './train/config';
 export type { Chapter04bConfig } from './train/config';
 
