@@ -11,6 +11,7 @@ import { ArgumentError, checkInteger, describe } from './errors';
  * images `[n, height, width, channels]`, NHWC), `labels` `[n]` int32 class
  * indices in [0, numClasses). CIFAR-10 and Fashion-MNIST load as this record;
  * both training loops take it.
+ * @see [Notebook 04b §1 The data](../../notebooks/04b-cats-vs-dogs.ipynb#1.-The-data)
  */
 export interface LabeledExamples {
   /** Number of examples. */
@@ -155,6 +156,7 @@ function checkRange(fn: string, data: LabeledExamples, start: unknown, end: unkn
  * first.n;             // 100
  * first.pixels.length; // 307200 (100 * 32 * 32 * 3)
  * ```
+ * @see [Notebook 04b §7 Why shortcuts help](../../notebooks/04b-cats-vs-dogs.ipynb#7.-Why-shortcuts-help)
  */
 export function sliceExamples(data: LabeledExamples, start: number, end: number): LabeledExamples {
   const [s, e, per] = checkRange('sliceExamples', data, start, end);

@@ -12,6 +12,7 @@ import { checkInteger } from './errors';
  * const rand = seededRandom(42);
  * rand() === seededRandom(42)(); // true
  * ```
+ * @see [Notebook 04b §Exercises](../../notebooks/04b-cats-vs-dogs.ipynb#Exercises)
  */
 export function seededRandom(seed: number): () => number {
   checkInteger('seededRandom', 'seed', seed, 0, 2 ** 32 - 1);

@@ -89,6 +89,7 @@ export function randomCropFlip(pixels: Uint8Array, shape: readonly [number, numb
 /**
  * What `trainClassifier`'s `augment` option takes: a function from a uint8
  * NHWC minibatch, its shape and a seed to a new minibatch of the same shape.
+ * @see [Notebook 04b §5 Four models, one split](../../notebooks/04b-cats-vs-dogs.ipynb#5.-Four-models,-one-split)
  */
 export type Augmenter = (pixels: Uint8Array, shape: readonly [number, number, number, number], seed: number) => Uint8Array;
 
@@ -101,7 +102,7 @@ export type Augmenter = (pixels: Uint8Array, shape: readonly [number, number, nu
  * const augment = cropFlipAugmenter({ padding: 4 });
  * augment(new Uint8Array(2 * 32 * 32 * 3), [2, 32, 32, 3], 0).length; // 6144
  * ```
- * @see [Notebook 04b §4 Data augmentation](../../notebooks/04b-cats-vs-dogs.ipynb#4.-Data-augmentation)
+ * @see [Notebook 04b §5 Four models, one split](../../notebooks/04b-cats-vs-dogs.ipynb#5.-Four-models,-one-split)
  */
 export function cropFlipAugmenter(options: Omit<CropFlipOptions, 'seed'> = {}): Augmenter {
   randomCropFlip(new Uint8Array(0), [0, 1, 1, 1], { ...options, seed: 0 }); // check the options now, not at the first step

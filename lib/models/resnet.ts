@@ -81,6 +81,7 @@ export interface ResNetConfig {
  * buildResNet({ blocksPerStage: 1, widths: [8, 16, 32], numClasses: 2 }).countParams(); // 20026
  * ```
  * @see [Notebook 04b §3 A small ResNet](../../notebooks/04b-cats-vs-dogs.ipynb#3.-A-small-ResNet)
+ * @see [Notebook 04b §5 Four models, one split](../../notebooks/04b-cats-vs-dogs.ipynb#5.-Four-models,-one-split)
  * @see [Notebook 04b §7 Why shortcuts help](../../notebooks/04b-cats-vs-dogs.ipynb#7.-Why-shortcuts-help)
  */
 export function buildResNet(config: ResNetConfig = {}): tf.LayersModel {

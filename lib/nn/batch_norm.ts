@@ -10,7 +10,10 @@ import * as tf from '@tensorflow/tfjs';
 import { ArgumentError, describe } from '../core/errors';
 import { checkTensor, shapeText } from '../core/tensors';
 
-/** The state of one batch normalisation over C channels: what it learns and what it averages. */
+/**
+ * The state of one batch normalisation over C channels: what it learns and what it averages.
+ * @see [Notebook 04b §3 A small ResNet](../../notebooks/04b-cats-vs-dogs.ipynb#3.-A-small-ResNet)
+ */
 export interface BatchNormState {
   /** `[C]` scale γ (learned). */
   gamma: tf.Tensor1D;

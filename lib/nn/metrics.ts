@@ -204,6 +204,7 @@ function binaryCounts(fn: string, yTrue: IntArray, yPred: IntArray): { tp: numbe
  * precision([1, 1, 0, 0, 1], [1, 0, 1, 0, 1]); // 0.6667 (TP 2, FP 1)
  * precision([1, 0], [0, 0]); // NaN (nothing predicted positive)
  * ```
+ * @see [Notebook 04b §6 Evaluation: ROC and AUC](../../notebooks/04b-cats-vs-dogs.ipynb#6.-Evaluation:-ROC-and-AUC)
  */
 export function precision(yTrue: IntArray, yPred: IntArray): number {
   const c = binaryCounts('precision', yTrue, yPred);
@@ -222,6 +223,7 @@ export function precision(yTrue: IntArray, yPred: IntArray): number {
  * ```ts
  * recall([1, 1, 0, 0, 1], [1, 0, 1, 0, 1]); // 0.6667 (TP 2, FN 1)
  * ```
+ * @see [Notebook 04b §6 Evaluation: ROC and AUC](../../notebooks/04b-cats-vs-dogs.ipynb#6.-Evaluation:-ROC-and-AUC)
  */
 export function recall(yTrue: IntArray, yPred: IntArray): number {
   const c = binaryCounts('recall', yTrue, yPred);
@@ -311,7 +313,7 @@ export function precisionRecallCurve(yTrue: IntArray, scores: ArrayLike<number>,
  * f1Score([1, 1, 0, 0, 1], [1, 0, 1, 0, 1]); // 0.6667 (P = R = 2/3)
  * f1Score([1, 1, 1, 0], [1, 0, 0, 0]); // 0.5 (P 1, R 1/3: 2·(1/3)/(4/3))
  * ```
- * @see [Notebook 04b §6 Evaluation: ROC and AUC](../../notebooks/04b-cats-vs-dogs.ipynb#6.-Evaluation:-ROC-and-AUC)
+ * @see [Notebook 04b §5 Four models, one split](../../notebooks/04b-cats-vs-dogs.ipynb#5.-Four-models,-one-split)
  */
 export function f1Score(yTrue: IntArray, yPred: IntArray): number {
   const p = precision(yTrue, yPred);
@@ -365,7 +367,7 @@ function checkBinaryScores(fn: string, yTrue: IntArray, scores: ArrayLike<number
  * roc.tpr; // [0, 0.5, 0.5, 1, 1]
  * roc.thresholds; // [Infinity, 0.8, 0.4, 0.35, 0.1]
  * ```
- * @see [Notebook 04b §6 Evaluation: ROC and AUC](../../notebooks/04b-cats-vs-dogs.ipynb#6.-Evaluation:-ROC-and-AUC)
+ * @see [Notebook 04b §5 Four models, one split](../../notebooks/04b-cats-vs-dogs.ipynb#5.-Four-models,-one-split)
  */
 export function rocCurve(yTrue: IntArray, scores: ArrayLike<number>): RocCurve {
   const { positives, negatives } = checkBinaryScores('rocCurve', yTrue, scores);
@@ -402,7 +404,8 @@ export function rocCurve(yTrue: IntArray, scores: ArrayLike<number>): RocCurve {
  * rocAuc([0, 0, 1, 1], [0.1, 0.4, 0.35, 0.8]); // 0.75 (3 of the 4 positive–negative pairs ranked right)
  * rocAuc([0, 1], [0.5, 0.5]); // 0.5 (a tie counts ½)
  * ```
- * @see [Notebook 04b §6 Evaluation: ROC and AUC](../../notebooks/04b-cats-vs-dogs.ipynb#6.-Evaluation:-ROC-and-AUC)
+ * @see [Notebook 04b §5 Four models, one split](../../notebooks/04b-cats-vs-dogs.ipynb#5.-Four-models,-one-split)
+ * @see [Notebook 04b §Exercises](../../notebooks/04b-cats-vs-dogs.ipynb#Exercises)
  */
 export function rocAuc(yTrue: IntArray, scores: ArrayLike<number>): number {
   const { fpr, tpr } = rocCurve(yTrue, scores);

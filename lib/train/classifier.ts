@@ -219,7 +219,10 @@ export function nonFiniteWeight(model: tf.LayersModel): string | undefined {
   return firstNonFinite(model.weights.map((w): [string, tf.Tensor] => [w.name, w.read()]));
 }
 
-/** Result of {@link evaluateClassifier}. */
+/**
+ * Result of {@link evaluateClassifier}.
+ * @see [Notebook 04b §5 Four models, one split](../../notebooks/04b-cats-vs-dogs.ipynb#5.-Four-models,-one-split)
+ */
 export interface Evaluation {
   /** Mean sparse categorical cross-entropy (natural log). */
   loss: number;
@@ -252,6 +255,7 @@ export interface Evaluation {
  * // Loss: −ln σ(1) for the three images of class 0, −ln σ(−1) for the other, averaged:
  * ev.loss; // 0.5633
  * ```
+ * @see [Notebook 04b §5 Four models, one split](../../notebooks/04b-cats-vs-dogs.ipynb#5.-Four-models,-one-split)
  * @see [Notebook 05 §4 Evaluation](../../notebooks/05-cifar10-cnn.ipynb#4.-Evaluation)
  * @see [Notebook 05 §5 Save and load](../../notebooks/05-cifar10-cnn.ipynb#5.-Save-and-load)
  */
@@ -323,6 +327,8 @@ export async function evaluateClassifier(model: tf.LayersModel, data: LabeledExa
  * history[1].loss < history[0].loss; // true (it learns)
  * imagesPerSecond > 0; // true
  * ```
+ * @see [Notebook 04b §5 Four models, one split](../../notebooks/04b-cats-vs-dogs.ipynb#5.-Four-models,-one-split)
+ * @see [Notebook 04b §7 Why shortcuts help](../../notebooks/04b-cats-vs-dogs.ipynb#7.-Why-shortcuts-help)
  * @see [Notebook 05 §3 Training](../../notebooks/05-cifar10-cnn.ipynb#3.-Training)
  */
 export async function trainClassifier(model: tf.LayersModel, train: LabeledExamples, options: TrainOptions = {}): Promise<TrainResult> {

@@ -23,6 +23,7 @@ export interface ChapterConfig<T> {
  * currentConfig(CHAPTER05_CONFIG).epochs; // 10 (COURSE_QUICK unset)
  * ```
  * @see [Notebook 04 §7 Fashion-MNIST](../../notebooks/04-mlp-maths.ipynb#7.-Fashion-MNIST)
+ * @see [Notebook 04b: cats against dogs with a small ResNet](../../notebooks/04b-cats-vs-dogs.ipynb#Chapter-04b:-cats-against-dogs-with-a-small-ResNet)
  * @see [Notebook 05: a CNN for CIFAR-10](../../notebooks/05-cifar10-cnn.ipynb#Chapter-05:-a-CNN-for-CIFAR-10)
  */
 export function currentConfig<T>(config: ChapterConfig<T>): Readonly<T> {
@@ -176,7 +177,7 @@ const CHAPTER04B_FULL: Chapter04bConfig = {
  * CHAPTER04B_CONFIG.full.resnet.widths; // [8, 16, 32]
  * CHAPTER04B_CONFIG.quick.epochs; // 1
  * ```
- * @see [Notebook 04b: cats against dogs](../../notebooks/04b-cats-vs-dogs.ipynb#Chapter-04b:-cats-against-dogs-with-a-small-ResNet)
+ * @see [Notebook 04b: cats against dogs with a small ResNet](../../notebooks/04b-cats-vs-dogs.ipynb#Chapter-04b:-cats-against-dogs-with-a-small-ResNet)
  */
 export const CHAPTER04B_CONFIG: ChapterConfig<Chapter04bConfig> = deepFreeze({
   full: CHAPTER04B_FULL,
