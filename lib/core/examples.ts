@@ -25,6 +25,18 @@ export interface LabeledExamples {
 }
 
 /**
+ * Per-channel mean and standard deviation of images, in the [0, 1] units of
+ * `pixel / 255`: what `channelMeanStd` computes from a training set and
+ * `buildResNet`'s `normalization` applies as `(x − mean) / std`.
+ */
+export interface ChannelNormalization {
+  /** `[channels]` mean of each channel, in [0, 1]. */
+  mean: readonly number[];
+  /** `[channels]` standard deviation of each channel, ≥ 0 (`buildResNet` needs > 0). */
+  std: readonly number[];
+}
+
+/**
  * Checks that `data` is a {@link LabeledExamples} record and returns the
  * number of values per example (`pixels.length / n`, or `perExample` when given).
  * @throws {ArgumentError} naming `fn` and `arg` when a field has the wrong type or length.

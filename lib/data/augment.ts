@@ -7,7 +7,7 @@
  * classes relabelled 0, 1, … (cats against dogs from CIFAR-10).
  */
 import { ArgumentError, checkInteger, describe } from '../core/errors';
-import { checkExamples, type LabeledExamples } from '../core/examples';
+import { checkExamples, type ChannelNormalization, type LabeledExamples } from '../core/examples';
 import { seededRandom } from '../core/random';
 
 /** Options of {@link randomCropFlip}. */
@@ -38,9 +38,9 @@ export interface CropFlipOptions {
  *   values, or `padding` or `seed` is not an integer ≥ 0.
  * @example
  * ```ts
- * // One 1×3 grey image, padding 1: every result is a shift by −1, 0 or 1, maybe mirrored.
+ * // One 1×3 grey image, no padding: only the flip can change it.
  * Array.from(randomCropFlip(new Uint8Array([1, 2, 3]), [1, 1, 3, 1], { padding: 0, flip: false, seed: 0 })); // [1, 2, 3]
- * Array.from(randomCropFlip(new Uint8Array([1, 2, 3]), [1, 1, 3, 1], { padding: 0, flip: true, seed: 1 })); // [3, 2, 1]
+ * Array.from(randomCropFlip(new Uint8Array([1, 2, 3]), [1, 1, 3, 1], { padding: 0, flip: true, seed: 0 })); // [3, 2, 1] (seed 0 mirrors this image)
  * randomCropFlip(new Uint8Array(12), [1, 2, 2, 3], { seed: 7 }).length; // 12
  * ```
  * @see [Notebook 04b §4 Data augmentation](../../notebooks/04b-cats-vs-dogs.ipynb#4.-Data-augmentation)
@@ -127,7 +127,7 @@ export function cropFlipAugmenter(options: Omit<CropFlipOptions, 'seed'> = {}): 
  * ```
  * @see [Notebook 04b §2 Normalising each channel](../../notebooks/04b-cats-vs-dogs.ipynb#2.-Normalising-each-channel)
  */
-export function channelMeanStd(data: LabeledExamples): { mean: number[]; std: number[] } {
+export function channelMeanStd(data: LabeledExamples): ChannelNormalization {
   const fn = 'channelMeanStd';
   const per = checkExamples(fn, 'data', data);
   const hwc = data.imageShape;

@@ -11,15 +11,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { ArgumentError, checkInteger, describe } from '../core/errors';
+import type { ChannelNormalization } from '../core/examples';
 import { guardImageInput } from './input_guard';
-
-/** Per-channel mean and standard deviation of the input, in the [0, 1] units of `pixel / 255`. */
-export interface ChannelNormalization {
-  /** `[channels]` mean of each channel, in [0, 1]. */
-  mean: readonly number[];
-  /** `[channels]` standard deviation of each channel, > 0. */
-  std: readonly number[];
-}
 
 /** Hyperparameters of {@link buildResNet}. */
 export interface ResNetConfig {

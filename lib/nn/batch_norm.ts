@@ -65,14 +65,14 @@ export interface BatchNormResult {
  *   `momentum` is not in [0, 1] or `epsilon` is not ≥ 0.
  * @example
  * ```ts
- * // One channel, minibatch [1, 3]: mean 2, variance 2/3; with γ = 1, β = 0, ε = 0:
+ * // One channel, minibatch [0, 4]: mean 2, variance 4 (divided by m = 2); with γ = 1, β = 0, ε = 0:
  * const state = { gamma: tf.ones([1]), beta: tf.zeros([1]), movingMean: tf.zeros([1]), movingVariance: tf.ones([1]) } as BatchNormState;
- * const r = batchNorm(tf.tensor2d([[1], [3]]), state, { training: true, epsilon: 0, momentum: 0.9 });
+ * const r = batchNorm(tf.tensor2d([[0], [4]]), state, { training: true, epsilon: 0, momentum: 0.9 });
  * Array.from(r.y.dataSync()); // [-1, 1]
  * Array.from(r.state.movingMean.dataSync()); // [0.2] (0.9·0 + 0.1·2)
- * Array.from(r.state.movingVariance.dataSync()); // [0.9667] (0.9·1 + 0.1·2/3)
- * // Inference: the moving averages (mean 0, variance 1) leave [1, 3] unchanged:
- * Array.from(batchNorm(tf.tensor2d([[1], [3]]), state, { training: false, epsilon: 0 }).y.dataSync()); // [1, 3]
+ * Array.from(r.state.movingVariance.dataSync()); // [1.3] (0.9·1 + 0.1·4)
+ * // Inference with the old state (mean 0, variance 1) leaves [0, 4] unchanged:
+ * Array.from(batchNorm(tf.tensor2d([[0], [4]]), state, { training: false, epsilon: 0 }).y.dataSync()); // [0, 4]
  * ```
  * @see [Notebook 04b §3 A small ResNet](../../notebooks/04b-cats-vs-dogs.ipynb#3.-A-small-ResNet)
  */

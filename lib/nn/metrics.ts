@@ -311,7 +311,7 @@ export function precisionRecallCurve(yTrue: IntArray, scores: ArrayLike<number>,
  * @example
  * ```ts
  * f1Score([1, 1, 0, 0, 1], [1, 0, 1, 0, 1]); // 0.6667 (P = R = 2/3)
- * f1Score([1, 1, 1, 0], [1, 0, 0, 0]); // 0.5 (P 1, R 1/3: 2·(1/3)/(4/3))
+ * f1Score([1, 1, 1, 0], [1, 0, 0, 0]); // 0.5 (P 1, R 1/3)
  * ```
  * @see [Notebook 04b §5 Four models, one split](../../notebooks/04b-cats-vs-dogs.ipynb#5.-Four-models,-one-split)
  */
@@ -365,7 +365,8 @@ function checkBinaryScores(fn: string, yTrue: IntArray, scores: ArrayLike<number
  * const roc = rocCurve([0, 0, 1, 1], [0.1, 0.4, 0.35, 0.8]);
  * roc.fpr; // [0, 0, 0.5, 0.5, 1]
  * roc.tpr; // [0, 0.5, 0.5, 1, 1]
- * roc.thresholds; // [Infinity, 0.8, 0.4, 0.35, 0.1]
+ * roc.thresholds.slice(1); // [0.8, 0.4, 0.35, 0.1]
+ * roc.thresholds[0] === Infinity; // true (first point: nothing predicted positive)
  * ```
  * @see [Notebook 04b §5 Four models, one split](../../notebooks/04b-cats-vs-dogs.ipynb#5.-Four-models,-one-split)
  */

@@ -143,11 +143,25 @@ export interface Chapter04bConfig {
   /** Seed of the initial weights, the validation split, the shuffles and the augmentation. */
   seed: number;
   /** Residual blocks per stage (n) and channels of the three stages of the comparison's ResNet (6n + 2 layers). */
-  resnet: { blocksPerStage: number; widths: [number, number, number] };
+  resnet: {
+    /** Residual blocks per stage, n. */
+    blocksPerStage: number;
+    /** Channels of the three stages. */
+    widths: [number, number, number];
+  };
   /** Zero pixels padded on each side before the random crop (He et al. 2016 §4.2: 4). */
   padding: number;
   /** The shortcut experiment: a deeper net with and without shortcuts, on `trainImages` training images for `epochs` epochs. */
-  shortcuts: { blocksPerStage: number; widths: [number, number, number]; trainImages: number; epochs: number };
+  shortcuts: {
+    /** Residual blocks per stage, n (6n + 2 layers). */
+    blocksPerStage: number;
+    /** Channels of the three stages. */
+    widths: [number, number, number];
+    /** Training images used (the first ones of the training split). */
+    trainImages: number;
+    /** Passes over them. */
+    epochs: number;
+  };
 }
 
 const CHAPTER04B_FULL: Chapter04bConfig = {

@@ -49,7 +49,8 @@ export function checkChapter04bQuickRun(stdout: string): void {
   // Augmentation's cost, measured: a small fraction of a training step.
   const cost = /augmentation costs ([\d.]+) ms per minibatch, ([\d.]+)% of a ResNet training step/.exec(stdout);
   expect(cost, 'the augmentation cost line').not.toBeNull();
-  expect(Number(cost![2])).toBeLessThan(10);
+  expect(Number(cost![1])).toBeLessThan(20); // "a few milliseconds per minibatch"
+  expect(Number(cost![2])).toBeLessThan(5); // "a small fraction of a ResNet training step"
   expect(stdout).toMatch(/\d+ mistakes; the most confident at [\d.]+%/);
   expect(stdout).toMatch(/final training loss: [\d.]+ with shortcuts, [\d.]+ without/);
   expect(stdout).toMatch(/This chapter's training took [\d.]+ minutes on this machine/);
