@@ -97,6 +97,7 @@ export type Augmenter = (pixels: Uint8Array, shape: readonly [number, number, nu
  * The augmenter of He et al. 2016 §4.2 for `trainClassifier`'s `augment`
  * option: {@link randomCropFlip} with these options, seeded per minibatch by
  * the trainer.
+ * @throws {ArgumentError} when `padding` is not an integer ≥ 0 or `flip` not a boolean (checked here, not at the first step).
  * @example
  * ```ts
  * const augment = cropFlipAugmenter({ padding: 4 });

@@ -57,13 +57,18 @@ export interface TrainOptions {
  * `seed`: a 32-bit hash of the three (multiplicative hashing with odd
  * constants, Knuth TAOCP vol. 3 §6.4), so no two minibatches of a run share
  * their random crops.
+ * @throws {ArgumentError} when an argument is not an integer ≥ 0.
  * @example
  * ```ts
  * minibatchSeed(0, 1, 0) === minibatchSeed(0, 1, 0); // true
+ * minibatchSeed(0, 1, -1); // throws ArgumentError: minibatchSeed: step must be an integer >= 0, got number -1
  * minibatchSeed(0, 1, 0) === minibatchSeed(0, 1, 1); // false
  * ```
  */
 export function minibatchSeed(seed: number, epoch: number, step: number): number {
+  checkInteger('minibatchSeed', 'seed', seed, 0);
+  checkInteger('minibatchSeed', 'epoch', epoch, 0);
+  checkInteger('minibatchSeed', 'step', step, 0);
   let h = Math.imul(seed ^ 0x9e3779b9, 0x85ebca6b);
   h = Math.imul(h ^ (h >>> 13) ^ epoch, 0xc2b2ae35);
   h = Math.imul(h ^ (h >>> 16) ^ step, 0x27d4eb2f);
