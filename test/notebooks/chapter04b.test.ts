@@ -102,7 +102,7 @@ describe('chapter 04b: the prose against the code', () => {
     () => {
       const file = writeNotebookModule(NOTEBOOK);
       try {
-        const env = { ...process.env, DL_COURSE_CIFAR10: CIFAR10_ARCHIVE };
+        const env: NodeJS.ProcessEnv = { ...process.env, DL_COURSE_CIFAR10: CIFAR10_ARCHIVE };
         delete env.COURSE_QUICK;
         const r = spawnSync(process.execPath, [file], { cwd: path.dirname(NOTEBOOK), env, encoding: 'utf8', timeout: 3_600_000 });
         expect(r.status, r.stderr).toBe(0);
