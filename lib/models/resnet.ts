@@ -56,7 +56,8 @@ export interface ResNetConfig {
  * A block: 3×3 conv (stride s) → BN → ReLU → 3×3 conv → BN, plus the
  * shortcut, then ReLU. The shortcut is the identity where the shape is kept
  * and a projection (1×1 conv, stride s, then BN; the paper's option B) where
- * it changes. Convolutions have no bias (the batch normalisation after each
+ * it changes (the paper's CIFAR nets use option A, the identity padded with
+ * zero channels, which adds no parameters; a projection is the common choice). Convolutions have no bias (the batch normalisation after each
  * has one, β) and He-normal initial weights (He et al. 2015), as in the
  * paper. Names: `stem_conv`, `s2b1_conv1`, `s2b1_proj`, `s2b1_add`, …
  *
