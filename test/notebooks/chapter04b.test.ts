@@ -10,10 +10,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createRequire } from 'node:module';
 import * as os from 'node:os';
-import * as ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 import { CHAPTER04B_CONFIG, buildCifar10Cnn, resNetParameterCount } from '../../lib';
-import { CIFAR10_ARCHIVE, NEEDS_REAL_PHOTOS, ROOT, haveRealPhotos, notebookToTypeScript, writeNotebookModule } from '../helpers/notebook';
+import { CIFAR10_ARCHIVE, NEEDS_REAL_PHOTOS, ROOT, haveRealPhotos, notebookToTypeScript, strictDiagnostics, writeNotebookModule } from '../helpers/notebook';
 import { chapter04bResults } from './chapter04b';
 
 const NOTEBOOK = path.join(ROOT, 'notebooks', '04b-cats-vs-dogs.ipynb');
@@ -86,12 +85,7 @@ describe('chapter 04b: the prose against the code', () => {
       expect(source).not.toMatch(/BEGIN (SOLUTION|HIDDEN TESTS)/);
       expect(source).toContain("throw new Error('not implemented: ex04b-auc-pairs')");
       expect(source).not.toContain('tf.image.flipLeftRight'); // a hidden test
-      fs.writeFileSync(check, `${source}\nexport {};\n`);
-      const config = ts.readConfigFile(path.join(ROOT, 'tsconfig.json'), ts.sys.readFile).config;
-      const { options } = ts.parseJsonConfigFileContent(config, ts.sys, ROOT);
-      const program = ts.createProgram([check], { ...options, noEmit: true, strict: true });
-      const diagnostics = ts.getPreEmitDiagnostics(program).filter((d) => d.file?.fileName === check || !d.file);
-      expect(diagnostics.map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n'))).toEqual([]);
+      expect(strictDiagnostics(source, check)).toEqual([]);
     } finally {
       for (const f of [student, check]) fs.rmSync(f, { force: true });
     }
