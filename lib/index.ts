@@ -117,6 +117,22 @@ export type { Chapter02Config, Chapter03Config, Chapter04Config, Chapter05Config
 export { formatEpochLine } from './train/progress';
 export type { ProgressMode } from './train/progress';
 
+// ---- Chapter 04b, the case study: cats against dogs with a small ResNet, batch normalisation, augmentation, ROC ----
+export { batchNorm } from './nn/batch_norm';
+export type { BatchNormOptions, BatchNormResult, BatchNormState } from './nn/batch_norm';
+export { f1Score, rocAuc, rocCurve } from './nn/metrics';
+export type { RocCurve } from './nn/metrics';
+export { channelMeanStd, cropFlipAugmenter, randomCropFlip, selectClasses } from './data/augment';
+export type { Augmenter, CropFlipOptions } from './data/augment';
+export { buildResNet, resNetParameterCount } from './models/resnet';
+export type { ResNetConfig } from './models/resnet';
+export type { ChannelNormalization } from './core/examples';
+export { minibatchSeed } from './train/classifier';
+export { bestEpochKeeper } from './train/best_epoch';
+export type { BestEpochKeeper } from './train/best_epoch';
+export { CHAPTER04B_CONFIG } from './train/config';
+export type { Chapter04bConfig } from './train/config';
+
 // ---- Chapter 05, a CNN for CIFAR-10: labelled images, the model, training, evaluation, saving ----
 export { imagesToTensor, labelsToTensor, pixelsToFloat32, sliceExamples, takeExamples } from './core/examples';
 export type { LabeledExamples } from './core/examples';

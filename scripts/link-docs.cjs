@@ -105,7 +105,7 @@ const notebookFiles = fs.existsSync(nbDir) ? fs.readdirSync(nbDir).filter((f) =>
 const notebooks = notebookFiles.map((file) => {
   const raw = fs.readFileSync(path.join(nbDir, file), 'utf8');
   const nb = JSON.parse(raw);
-  const num = (/^(\d+)/.exec(file) ?? [null, file.replace(/\.ipynb$/, '')])[1];
+  const num = (/^(\d+[a-z]?)(?=-)/.exec(file) ?? [null, file.replace(/\.ipynb$/, '')])[1];
   const sections = [];
   let current = null;
   nb.cells.forEach((c, i) => {

@@ -251,6 +251,7 @@ async function tryCandidate(c: Candidate, versions: Record<string, string>, wasm
  * @see [Notebook 02: core concepts — talent, technology, market](../../notebooks/02-core-concepts.ipynb#Chapter-02:-core-concepts-—-talent,-technology,-market)
  * @see [Notebook 03: the training pipeline](../../notebooks/03-training-pipeline.ipynb#Chapter-03:-the-training-pipeline)
  * @see [Notebook 04: the maths of an MLP](../../notebooks/04-mlp-maths.ipynb#Chapter-04:-the-maths-of-an-MLP)
+ * @see [Notebook 04b: cats against dogs with a small ResNet](../../notebooks/04b-cats-vs-dogs.ipynb#Chapter-04b:-cats-against-dogs-with-a-small-ResNet)
  * @see [Notebook 05: a CNN for CIFAR-10](../../notebooks/05-cifar10-cnn.ipynb#Chapter-05:-a-CNN-for-CIFAR-10)
  */
 export async function initBackend(options: InitBackendOptions = {}): Promise<BackendReport> {
@@ -363,6 +364,7 @@ export function backendReport(): BackendReport | undefined {
  * @see [Notebook 02: core concepts — talent, technology, market](../../notebooks/02-core-concepts.ipynb#Chapter-02:-core-concepts-—-talent,-technology,-market)
  * @see [Notebook 03: the training pipeline](../../notebooks/03-training-pipeline.ipynb#Chapter-03:-the-training-pipeline)
  * @see [Notebook 04: the maths of an MLP](../../notebooks/04-mlp-maths.ipynb#Chapter-04:-the-maths-of-an-MLP)
+ * @see [Notebook 04b: cats against dogs with a small ResNet](../../notebooks/04b-cats-vs-dogs.ipynb#Chapter-04b:-cats-against-dogs-with-a-small-ResNet)
  * @see [Notebook 05: a CNN for CIFAR-10](../../notebooks/05-cifar10-cnn.ipynb#Chapter-05:-a-CNN-for-CIFAR-10)
  */
 export function formatBackendReport(r: BackendReport): string {

@@ -12,6 +12,7 @@ import { ArgumentError, checkInteger, describe } from './errors';
  * indices in [0, numClasses). CIFAR-10 and Fashion-MNIST load as this record;
  * both training loops take it.
  * @see [Notebook 01 §5 How fast is this machine? The CNN's FLOPs against a timed run](../../notebooks/01-background.ipynb#5.-How-fast-is-this-machine?-The-CNN's-FLOPs-against-a-timed-run)
+ * @see [Notebook 04b §1 The data](../../notebooks/04b-cats-vs-dogs.ipynb#1.-The-data)
  */
 export interface LabeledExamples {
   /** Number of examples. */
@@ -22,6 +23,18 @@ export interface LabeledExamples {
   labels: Int32Array;
   /** `[height, width, channels]` of one image (NHWC), when the examples are images; loaders set it. */
   imageShape?: readonly [number, number, number];
+}
+
+/**
+ * Per-channel mean and standard deviation of images, in the [0, 1] units of
+ * `pixel / 255`: what `channelMeanStd` computes from a training set and
+ * `buildResNet`'s `normalization` applies as `(x − mean) / std`.
+ */
+export interface ChannelNormalization {
+  /** `[channels]` mean of each channel, in [0, 1]. */
+  mean: readonly number[];
+  /** `[channels]` standard deviation of each channel, ≥ 0 (`buildResNet` needs > 0). */
+  std: readonly number[];
 }
 
 /**
@@ -158,6 +171,7 @@ function checkRange(fn: string, data: LabeledExamples, start: unknown, end: unkn
  * first.pixels.length; // 307200 (100 * 32 * 32 * 3)
  * ```
  * @see [Notebook 01 §5 How fast is this machine? The CNN's FLOPs against a timed run](../../notebooks/01-background.ipynb#5.-How-fast-is-this-machine?-The-CNN's-FLOPs-against-a-timed-run)
+ * @see [Notebook 04b §7 Why shortcuts help](../../notebooks/04b-cats-vs-dogs.ipynb#7.-Why-shortcuts-help)
  */
 export function sliceExamples(data: LabeledExamples, start: number, end: number): LabeledExamples {
   const [s, e, per] = checkRange('sliceExamples', data, start, end);

@@ -7,6 +7,7 @@
  * One epoch of training history (see `trainClassifier`, `trainMlp`).
  * @see [Notebook 03 §6 The loop, with metrics](../../notebooks/03-training-pipeline.ipynb#6.-The-loop,-with-metrics)
  * @see [Notebook 03 §Exercises](../../notebooks/03-training-pipeline.ipynb#Exercises)
+ * @see [Notebook 04b §5 Four models, one split](../../notebooks/04b-cats-vs-dogs.ipynb#5.-Four-models,-one-split)
  */
 export interface EpochRecord {
   /** 1-based epoch number. */

@@ -17,6 +17,7 @@
  * @see [Notebook 03: the training pipeline](../../notebooks/03-training-pipeline.ipynb#Chapter-03:-the-training-pipeline)
  * @see [Notebook 03 §9 The pros and cons, measured](../../notebooks/03-training-pipeline.ipynb#9.-The-pros-and-cons,-measured)
  * @see [Notebook 04: the maths of an MLP](../../notebooks/04-mlp-maths.ipynb#Chapter-04:-the-maths-of-an-MLP)
+ * @see [Notebook 04b: cats against dogs with a small ResNet](../../notebooks/04b-cats-vs-dogs.ipynb#Chapter-04b:-cats-against-dogs-with-a-small-ResNet)
  * @see [Notebook 05: a CNN for CIFAR-10](../../notebooks/05-cifar10-cnn.ipynb#Chapter-05:-a-CNN-for-CIFAR-10)
  */
 export function quickMode(): boolean {

@@ -184,6 +184,7 @@ function decodeInto(bytes: Uint8Array, name: string, out: LabeledExamples, offse
  * data.test.labels.length;   // 500
  * data.classNames[3];        // 'cat'
  * ```
+ * @see [Notebook 04b §1 The data](../../notebooks/04b-cats-vs-dogs.ipynb#1.-The-data)
  * @see [Notebook 05 §1 The data](../../notebooks/05-cifar10-cnn.ipynb#1.-The-data)
  */
 export async function loadCifar10(options: LoadCifar10Options = {}): Promise<Cifar10Data> {

@@ -73,6 +73,7 @@ export interface ExamplesSplit {
  * const { train, validation } = splitExamples(data, 0.2, 0);
  * [train.n, validation.n]; // [8, 2]
  * ```
+ * @see [Notebook 04b §1 The data](../../notebooks/04b-cats-vs-dogs.ipynb#1.-The-data)
  * @see [Notebook 05 §1 The data](../../notebooks/05-cifar10-cnn.ipynb#1.-The-data)
  */
 export function splitExamples(data: LabeledExamples, validationFraction: number, seed = 0): ExamplesSplit {

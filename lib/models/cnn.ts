@@ -53,6 +53,7 @@ export interface CnnConfig {
  * buildCifar10Cnn({ filters: [64, 128] }).countParams(); // 371274
  * ```
  * @see [Notebook 01 §2 The small end: the CNN of chapter 05](../../notebooks/01-background.ipynb#2.-The-small-end:-the-CNN-of-chapter-05)
+ * @see [Notebook 04b §5 Four models, one split](../../notebooks/04b-cats-vs-dogs.ipynb#5.-Four-models,-one-split)
  * @see [Notebook 05 §2 The model](../../notebooks/05-cifar10-cnn.ipynb#2.-The-model)
  * @see [Notebook 05 §6 The `from_logits` mistake](../../notebooks/05-cifar10-cnn.ipynb#6.-The-from_logits-mistake)
  */
@@ -115,6 +116,8 @@ export interface CompileOptions {
  * compileClassifier(model, { fromLogits: true }); // throws ArgumentError: ... softmax ...
  * ```
  * @see [Notebook 01 §5 How fast is this machine? The CNN's FLOPs against a timed run](../../notebooks/01-background.ipynb#5.-How-fast-is-this-machine?-The-CNN's-FLOPs-against-a-timed-run)
+ * @see [Notebook 04b §5 Four models, one split](../../notebooks/04b-cats-vs-dogs.ipynb#5.-Four-models,-one-split)
+ * @see [Notebook 04b §7 Why shortcuts help](../../notebooks/04b-cats-vs-dogs.ipynb#7.-Why-shortcuts-help)
  * @see [Notebook 05 §3 Training](../../notebooks/05-cifar10-cnn.ipynb#3.-Training)
  * @see [Notebook 05 §6 The `from_logits` mistake](../../notebooks/05-cifar10-cnn.ipynb#6.-The-from_logits-mistake)
  */
@@ -241,6 +244,7 @@ export interface LayerRow {
  * ```ts
  * layerSummary(buildCifar10Cnn())[0]; // { name: 'conv1', type: 'Conv2D', outputShape: [null, 30, 30, 32], params: 896 }
  * ```
+ * @see [Notebook 04b §3 A small ResNet](../../notebooks/04b-cats-vs-dogs.ipynb#3.-A-small-ResNet)
  * @see [Notebook 05 §2 The model](../../notebooks/05-cifar10-cnn.ipynb#2.-The-model)
  */
 export function layerSummary(model: tf.LayersModel): LayerRow[] {

@@ -206,6 +206,7 @@ function binaryCounts(fn: string, yTrue: IntArray, yPred: IntArray): { tp: numbe
  * precision([1, 0], [0, 0]); // NaN (nothing predicted positive)
  * ```
  * @see [Notebook 02 §Exercises](../../notebooks/02-core-concepts.ipynb#Exercises)
+ * @see [Notebook 04b §6 Evaluation: ROC and AUC](../../notebooks/04b-cats-vs-dogs.ipynb#6.-Evaluation:-ROC-and-AUC)
  */
 export function precision(yTrue: IntArray, yPred: IntArray): number {
   const c = binaryCounts('precision', yTrue, yPred);
@@ -225,6 +226,7 @@ export function precision(yTrue: IntArray, yPred: IntArray): number {
  * recall([1, 1, 0, 0, 1], [1, 0, 1, 0, 1]); // 0.6667 (TP 2, FN 1)
  * ```
  * @see [Notebook 02 §Exercises](../../notebooks/02-core-concepts.ipynb#Exercises)
+ * @see [Notebook 04b §6 Evaluation: ROC and AUC](../../notebooks/04b-cats-vs-dogs.ipynb#6.-Evaluation:-ROC-and-AUC)
  */
 export function recall(yTrue: IntArray, yPred: IntArray): number {
   const c = binaryCounts('recall', yTrue, yPred);
@@ -300,4 +302,121 @@ export function precisionRecallCurve(yTrue: IntArray, scores: ArrayLike<number>,
     out.recall.push(c.tp + c.fn === 0 ? NaN : c.tp / (c.tp + c.fn));
   }
   return out;
+}
+
+/**
+ * F1 score of binary predictions: the harmonic mean of precision and recall,
+ * 2·P·R / (P + R) = 2·TP / (2·TP + FP + FN) (scikit-learn's `f1_score`; van
+ * Rijsbergen, "Information Retrieval", 1979, ch. 7, F with β = 1). It uses
+ * {@link precision} and {@link recall}.
+ * @param yTrue - `[n]` true labels, 1 positive, 0 negative.
+ * @param yPred - `[n]` predicted labels, 1 positive, 0 negative.
+ * @returns F1 in [0, 1]; 0 when precision and recall are both 0; `NaN` when
+ *   either is undefined (nothing predicted positive, or no positive example).
+ * @throws {ArgumentError} when the lengths differ or an entry is not 0 or 1.
+ * @example
+ * ```ts
+ * f1Score([1, 1, 0, 0, 1], [1, 0, 1, 0, 1]); // 0.6667 (P = R = 2/3)
+ * f1Score([1, 1, 1, 0], [1, 0, 0, 0]); // 0.5 (P 1, R 1/3)
+ * ```
+ * @see [Notebook 04b §5 Four models, one split](../../notebooks/04b-cats-vs-dogs.ipynb#5.-Four-models,-one-split)
+ */
+export function f1Score(yTrue: IntArray, yPred: IntArray): number {
+  const p = precision(yTrue, yPred);
+  const r = recall(yTrue, yPred);
+  if (Number.isNaN(p) || Number.isNaN(r)) return NaN;
+  return p + r === 0 ? 0 : (2 * p * r) / (p + r);
+}
+
+/** The ROC curve of {@link rocCurve}: one point per distinct score, and (0, 0) first. */
+export interface RocCurve {
+  /** `[k + 1]` false positive rate FP / (FP + TN) of the decisions `score ≥ threshold`, from 0 up to 1. */
+  fpr: number[];
+  /** `[k + 1]` true positive rate (recall) TP / (TP + FN) at the same thresholds, from 0 up to 1. */
+  tpr: number[];
+  /** `[k + 1]` the thresholds, descending: `Infinity` (nothing positive), then the k distinct scores. */
+  thresholds: number[];
+}
+
+function checkBinaryScores(fn: string, yTrue: IntArray, scores: ArrayLike<number>): { positives: number; negatives: number } {
+  checkScores(fn, scores);
+  if (yTrue == null || yTrue.length !== scores.length) {
+    throw new ArgumentError(`${fn}: yTrue has ${yTrue?.length} labels but scores has ${scores.length}; they must have the same length`);
+  }
+  let positives = 0;
+  for (let i = 0; i < yTrue.length; i++) {
+    if (yTrue[i] !== 0 && yTrue[i] !== 1) throw new ArgumentError(`${fn}: yTrue[${i}] must be 0 (negative) or 1 (positive), got ${describe(yTrue[i])}`);
+    positives += yTrue[i];
+  }
+  const negatives = yTrue.length - positives;
+  if (positives === 0 || negatives === 0) {
+    throw new ArgumentError(`${fn}: yTrue must hold both classes (the rates divide by the number of positives and of negatives), got ${positives} positive and ${negatives} negative`);
+  }
+  return { positives, negatives };
+}
+
+/**
+ * The receiver operating characteristic (ROC) curve: for each threshold,
+ * the false positive rate against the true positive rate of the decisions
+ * `score ≥ threshold` (Fawcett, "An introduction to ROC analysis", Pattern
+ * Recognition Letters 27, 2006, Algorithm 1; scikit-learn's `roc_curve` with
+ * `drop_intermediate=False`). Thresholds are the distinct scores, highest
+ * first, so tied scores move the curve diagonally.
+ * @param yTrue - `[n]` true labels, 1 positive, 0 negative; both must occur.
+ * @param scores - `[n]` scores of the positive class (higher: more positive), finite.
+ * @throws {ArgumentError} when the lengths differ, a label is not 0 or 1, a
+ *   score is not finite, or only one class occurs.
+ * @example
+ * ```ts
+ * const roc = rocCurve([0, 0, 1, 1], [0.1, 0.4, 0.35, 0.8]);
+ * roc.fpr; // [0, 0, 0.5, 0.5, 1]
+ * roc.tpr; // [0, 0.5, 0.5, 1, 1]
+ * roc.thresholds.slice(1); // [0.8, 0.4, 0.35, 0.1]
+ * roc.thresholds[0] === Infinity; // true (first point: nothing predicted positive)
+ * ```
+ * @see [Notebook 04b §5 Four models, one split](../../notebooks/04b-cats-vs-dogs.ipynb#5.-Four-models,-one-split)
+ */
+export function rocCurve(yTrue: IntArray, scores: ArrayLike<number>): RocCurve {
+  const { positives, negatives } = checkBinaryScores('rocCurve', yTrue, scores);
+  const order = Array.from({ length: scores.length }, (_, i) => i).sort((a, b) => scores[b] - scores[a]);
+  const curve: RocCurve = { fpr: [0], tpr: [0], thresholds: [Infinity] };
+  let tp = 0;
+  let fp = 0;
+  for (let k = 0; k < order.length; k++) {
+    const i = order[k];
+    if (yTrue[i] === 1) tp++;
+    else fp++;
+    // Emit a point after the last example of each distinct score.
+    if (k === order.length - 1 || scores[order[k + 1]] !== scores[i]) {
+      curve.fpr.push(fp / negatives);
+      curve.tpr.push(tp / positives);
+      curve.thresholds.push(scores[i]);
+    }
+  }
+  return curve;
+}
+
+/**
+ * Area under the ROC curve (AUC), by the trapezoidal rule over the points of
+ * {@link rocCurve}. It equals the probability that a random positive example
+ * scores higher than a random negative one, ties counting ½: the
+ * Mann–Whitney U statistic divided by (positives · negatives) (Hanley &
+ * McNeil, Radiology 143, 1982). 0.5 is guessing, 1 a perfect ranking.
+ * @param yTrue - `[n]` true labels, 1 positive, 0 negative; both must occur.
+ * @param scores - `[n]` scores of the positive class, finite.
+ * @returns AUC in [0, 1].
+ * @throws {ArgumentError} as {@link rocCurve}.
+ * @example
+ * ```ts
+ * rocAuc([0, 0, 1, 1], [0.1, 0.4, 0.35, 0.8]); // 0.75 (3 of the 4 positive–negative pairs ranked right)
+ * rocAuc([0, 1], [0.5, 0.5]); // 0.5 (a tie counts ½)
+ * ```
+ * @see [Notebook 04b §5 Four models, one split](../../notebooks/04b-cats-vs-dogs.ipynb#5.-Four-models,-one-split)
+ * @see [Notebook 04b §Exercises](../../notebooks/04b-cats-vs-dogs.ipynb#Exercises)
+ */
+export function rocAuc(yTrue: IntArray, scores: ArrayLike<number>): number {
+  const { fpr, tpr } = rocCurve(yTrue, scores);
+  let area = 0;
+  for (let k = 1; k < fpr.length; k++) area += ((fpr[k] - fpr[k - 1]) * (tpr[k] + tpr[k - 1])) / 2;
+  return area;
 }

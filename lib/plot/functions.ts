@@ -25,7 +25,10 @@ export function linspace(start: number, stop: number, count: number): number[] {
   return Array.from({ length: count }, (_, i) => (i === count - 1 ? stop : start + i * step));
 }
 
-/** One curve: y values at the panel's x values. */
+/**
+ * One curve: y values at the panel's x values.
+ * @see [Notebook 04b §7 Why shortcuts help](../../notebooks/04b-cats-vs-dogs.ipynb#7.-Why-shortcuts-help)
+ */
 export interface Curve {
   /** Legend entry, e.g. `"σ(z)"` or `"σ'(z)"`. */
   name: string;
@@ -88,6 +91,7 @@ function traces(panel: CurvePanel, axis: number, showLegend: boolean): Record<st
  * @see [Notebook 00 §2 How a tslab notebook works](../../notebooks/00-getting-started.ipynb#2.-How-a-tslab-notebook-works)
  * @see [Notebook 02 §3 An evaluation step is a decision with a threshold](../../notebooks/02-core-concepts.ipynb#3.-An-evaluation-step-is-a-decision-with-a-threshold)
  * @see [Notebook 04 §7 Fashion-MNIST](../../notebooks/04-mlp-maths.ipynb#7.-Fashion-MNIST)
+ * @see [Notebook 04b §7 Why shortcuts help](../../notebooks/04b-cats-vs-dogs.ipynb#7.-Why-shortcuts-help)
  */
 export function curvesFigure(x: ArrayLike<number>, curves: Curve[], title: string, axisTitles: { x?: string; y?: string } = {}): Figure {
   const panel = { title, x, curves };

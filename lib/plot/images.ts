@@ -73,6 +73,9 @@ function chooseIndices(fn: string, images: LabeledExamples, options: ImageGridOp
  * ```
  * @see [Notebook 04 §7 Fashion-MNIST](../../notebooks/04-mlp-maths.ipynb#7.-Fashion-MNIST)
  * @see [Notebook 04 §8 Training the MLP on Fashion-MNIST](../../notebooks/04-mlp-maths.ipynb#8.-Training-the-MLP-on-Fashion-MNIST)
+ * @see [Notebook 04b §1 The data](../../notebooks/04b-cats-vs-dogs.ipynb#1.-The-data)
+ * @see [Notebook 04b §4 Data augmentation](../../notebooks/04b-cats-vs-dogs.ipynb#4.-Data-augmentation)
+ * @see [Notebook 04b §6 Evaluation: ROC and AUC](../../notebooks/04b-cats-vs-dogs.ipynb#6.-Evaluation:-ROC-and-AUC)
  * @see [Notebook 05 §1 The data](../../notebooks/05-cifar10-cnn.ipynb#1.-The-data)
  * @see [Notebook 05 §4 Evaluation](../../notebooks/05-cifar10-cnn.ipynb#4.-Evaluation)
  */

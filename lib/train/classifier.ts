@@ -8,6 +8,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { ArgumentError, checkInteger, describe } from '../core/errors';
 import { checkExamples, checkLabels, gatherExamples, type LabeledExamples } from '../core/examples';
+import type { Augmenter } from '../data/augment';
 import type { EpochRecord } from '../core/history';
 import { shuffledIndices } from '../core/random';
 import { firstNonFinite } from '../core/tensors';
@@ -41,6 +42,37 @@ export interface TrainOptions {
    * 'one-hot' rows `[batch, numClasses]`. @default read from the compiled loss by `modelLabelFormat`
    */
   targets?: LabelFormat;
+  /**
+   * Data augmentation applied to each training minibatch (uint8 NHWC, before
+   * the scaling to [0, 1]), e.g. `cropFlipAugmenter()`; never to
+   * `validation`. Minibatch b of epoch e gets the seed
+   * `minibatchSeed(seed, e, b)`, so a run is reproducible. @default none
+   */
+  augment?: Augmenter;
+}
+
+/**
+ * The seed {@link trainClassifier} gives its `augment` function for
+ * minibatch `step` (0-based) of epoch `epoch` (1-based) of a run with seed
+ * `seed`: a 32-bit hash of the three (multiplicative hashing with odd
+ * constants, Knuth TAOCP vol. 3 §6.4), so no two minibatches of a run share
+ * their random crops.
+ * @throws {ArgumentError} when an argument is not an integer ≥ 0.
+ * @example
+ * ```ts
+ * minibatchSeed(0, 1, 0) === minibatchSeed(0, 1, 0); // true
+ * minibatchSeed(0, 1, -1); // throws ArgumentError: minibatchSeed: step must be an integer >= 0, got number -1
+ * minibatchSeed(0, 1, 0) === minibatchSeed(0, 1, 1); // false
+ * ```
+ */
+export function minibatchSeed(seed: number, epoch: number, step: number): number {
+  checkInteger('minibatchSeed', 'seed', seed, 0);
+  checkInteger('minibatchSeed', 'epoch', epoch, 0);
+  checkInteger('minibatchSeed', 'step', step, 0);
+  let h = Math.imul(seed ^ 0x9e3779b9, 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13) ^ epoch, 0xc2b2ae35);
+  h = Math.imul(h ^ (h >>> 16) ^ step, 0x27d4eb2f);
+  return (h ^ (h >>> 15)) >>> 0;
 }
 
 /** What {@link trainClassifier} returns. */
@@ -136,6 +168,33 @@ export function makeBatch(
   return { X, y: tf.tensor2d(oneHot, [size, numClasses]) };
 }
 
+/** Images `order[start..end)` of `train` as a uint8 minibatch, passed through `augment`. */
+function augmentedMinibatch(
+  fn: string,
+  train: LabeledExamples,
+  hwc: [number, number, number],
+  order: Int32Array,
+  start: number,
+  end: number,
+  augment: Augmenter,
+  seed: number,
+): LabeledExamples {
+  const per = hwc[0] * hwc[1] * hwc[2];
+  const size = end - start;
+  const pixels = new Uint8Array(size * per);
+  const labels = new Int32Array(size);
+  for (let k = 0; k < size; k++) {
+    const i = order[start + k];
+    pixels.set(train.pixels.subarray(i * per, (i + 1) * per), k * per);
+    labels[k] = train.labels[i];
+  }
+  const out = augment(pixels, [size, hwc[0], hwc[1], hwc[2]], seed);
+  if (!(out instanceof Uint8Array) || out.length !== pixels.length) {
+    throw new ArgumentError(`${fn}: options.augment must return a Uint8Array of ${pixels.length} values (the minibatch [${size}, ${hwc.join(', ')}]), got ${out instanceof Uint8Array ? `${out.length} values` : describe(out)}`);
+  }
+  return { n: size, pixels: out, labels };
+}
+
 /**
  * A clear error for a minibatch that does not fit in memory (the wasm
  * backend's heap is at most 4 GiB; its kernels then fail with "memory access
@@ -165,7 +224,10 @@ export function nonFiniteWeight(model: tf.LayersModel): string | undefined {
   return firstNonFinite(model.weights.map((w): [string, tf.Tensor] => [w.name, w.read()]));
 }
 
-/** Result of {@link evaluateClassifier}. */
+/**
+ * Result of {@link evaluateClassifier}.
+ * @see [Notebook 04b §5 Four models, one split](../../notebooks/04b-cats-vs-dogs.ipynb#5.-Four-models,-one-split)
+ */
 export interface Evaluation {
   /** Mean sparse categorical cross-entropy (natural log). */
   loss: number;
@@ -198,6 +260,7 @@ export interface Evaluation {
  * // Loss: −ln σ(1) for the three images of class 0, −ln σ(−1) for the other, averaged:
  * ev.loss; // 0.5633
  * ```
+ * @see [Notebook 04b §5 Four models, one split](../../notebooks/04b-cats-vs-dogs.ipynb#5.-Four-models,-one-split)
  * @see [Notebook 05 §4 Evaluation](../../notebooks/05-cifar10-cnn.ipynb#4.-Evaluation)
  * @see [Notebook 05 §5 Save and load](../../notebooks/05-cifar10-cnn.ipynb#5.-Save-and-load)
  */
@@ -270,6 +333,8 @@ export async function evaluateClassifier(model: tf.LayersModel, data: LabeledExa
  * imagesPerSecond > 0; // true
  * ```
  * @see [Notebook 01 §5 How fast is this machine? The CNN's FLOPs against a timed run](../../notebooks/01-background.ipynb#5.-How-fast-is-this-machine?-The-CNN's-FLOPs-against-a-timed-run)
+ * @see [Notebook 04b §5 Four models, one split](../../notebooks/04b-cats-vs-dogs.ipynb#5.-Four-models,-one-split)
+ * @see [Notebook 04b §7 Why shortcuts help](../../notebooks/04b-cats-vs-dogs.ipynb#7.-Why-shortcuts-help)
  * @see [Notebook 05 §3 Training](../../notebooks/05-cifar10-cnn.ipynb#3.-Training)
  */
 export async function trainClassifier(model: tf.LayersModel, train: LabeledExamples, options: TrainOptions = {}): Promise<TrainResult> {
@@ -295,6 +360,9 @@ export async function trainClassifier(model: tf.LayersModel, train: LabeledExamp
   // values into its heap (cpu and tfjs-node keep the array itself).
   const buffer = tf.getBackend() === 'wasm' ? new Float32Array(Math.min(batchSize, train.n) * hwc[0] * hwc[1] * hwc[2]) : undefined;
   let order: Int32Array = new Int32Array(0);
+  const augment = options.augment;
+  if (augment !== undefined && typeof augment !== 'function') throw new ArgumentError(`${fn}: options.augment must be a function (pixels, shape, seed) => pixels, e.g. cropFlipAugmenter(), got ${describe(augment)}`);
+  const identity = augment ? Int32Array.from({ length: Math.min(batchSize, train.n) }, (_, i) => i) : new Int32Array(0);
   const result = await runTrainingLoop({
     fn,
     epochs,
@@ -306,10 +374,12 @@ export async function trainClassifier(model: tf.LayersModel, train: LabeledExamp
     beginEpoch: (epoch) => {
       order = shuffledIndices(train.n, (seed + epoch) >>> 0);
     },
-    step: async (_epoch, b) => {
+    step: async (epoch, b) => {
       const start = b * batchSize;
       const end = Math.min(start + batchSize, train.n);
-      const { X, y } = makeBatch(train, hwc, order, start, end, targets, numClasses, buffer);
+      const { X, y } = augment
+        ? makeBatch(augmentedMinibatch(fn, train, hwc, order, start, end, augment, minibatchSeed(seed, epoch, b)), hwc, identity, 0, end - start, targets, numClasses, buffer)
+        : makeBatch(train, hwc, order, start, end, targets, numClasses, buffer);
       try {
         const values = await model.trainOnBatch(X, y);
         const [loss, accuracy] = Array.isArray(values) ? values : [values, NaN];

@@ -25,6 +25,7 @@ export interface ChapterConfig<T> {
  * @see [Notebook 02 §3 An evaluation step is a decision with a threshold](../../notebooks/02-core-concepts.ipynb#3.-An-evaluation-step-is-a-decision-with-a-threshold)
  * @see [Notebook 03 §9 The pros and cons, measured](../../notebooks/03-training-pipeline.ipynb#9.-The-pros-and-cons,-measured)
  * @see [Notebook 04 §7 Fashion-MNIST](../../notebooks/04-mlp-maths.ipynb#7.-Fashion-MNIST)
+ * @see [Notebook 04b: cats against dogs with a small ResNet](../../notebooks/04b-cats-vs-dogs.ipynb#Chapter-04b:-cats-against-dogs-with-a-small-ResNet)
  * @see [Notebook 05: a CNN for CIFAR-10](../../notebooks/05-cifar10-cnn.ipynb#Chapter-05:-a-CNN-for-CIFAR-10)
  */
 export function currentConfig<T>(config: ChapterConfig<T>): Readonly<T> {
@@ -247,6 +248,85 @@ export const CHAPTER03_CONFIG: ChapterConfig<Chapter03Config> = deepFreeze({
     overfitTrainSize: 300,
     overfitHidden: 256,
     overfitEpochs: 40,
+  },
+});
+
+/** Chapter 04b: cats against dogs, the plain CNN against a small ResNet, and the same depth with and without shortcuts. */
+export interface Chapter04bConfig {
+  /** Training images per class (the first ones of CIFAR-10's cats and dogs), before the validation split. */
+  trainPerClass: number;
+  /** Test images per class (the first ones). */
+  testPerClass: number;
+  /** Fraction of the training images held out for validation (it chooses the epoch), in [0, 1). */
+  validationFraction: number;
+  /** Passes over the training images of the four comparison runs. */
+  epochs: number;
+  /** Images per minibatch. */
+  batchSize: number;
+  /** Adam's learning rate (step size). */
+  learningRate: number;
+  /** Seed of the initial weights, the validation split, the shuffles and the augmentation. */
+  seed: number;
+  /** Residual blocks per stage (n) and channels of the three stages of the comparison's ResNet (6n + 2 layers). */
+  resnet: {
+    /** Residual blocks per stage, n. */
+    blocksPerStage: number;
+    /** Channels of the three stages. */
+    widths: [number, number, number];
+  };
+  /** Zero pixels padded on each side before the random crop (He et al. 2016 §4.2: 4). */
+  padding: number;
+  /** The shortcut experiment: a deeper net with and without shortcuts, on `trainImages` training images for `epochs` epochs. */
+  shortcuts: {
+    /** Residual blocks per stage, n (6n + 2 layers). */
+    blocksPerStage: number;
+    /** Channels of the three stages. */
+    widths: [number, number, number];
+    /** Training images used (the first ones of the training split). */
+    trainImages: number;
+    /** Passes over them. */
+    epochs: number;
+  };
+}
+
+const CHAPTER04B_FULL: Chapter04bConfig = {
+  trainPerClass: 1000,
+  testPerClass: 1000,
+  validationFraction: 0.1,
+  epochs: 6,
+  batchSize: 32,
+  learningRate: 1e-3,
+  seed: 0,
+  resnet: { blocksPerStage: 1, widths: [8, 16, 32] },
+  padding: 4,
+  shortcuts: { blocksPerStage: 3, widths: [8, 16, 32], trainImages: 500, epochs: 3 },
+};
+
+/**
+ * Chapter 04b: CIFAR-10's cats and dogs (1,000 training images of each, 10%
+ * held out for validation; up to 1,000 test images of each), the chapter-05
+ * CNN with 2 outputs against a ResNet-8 of 8/16/32 channels, each with and
+ * without augmentation (crop with 4 pixels of padding, flip), 6 epochs of
+ * minibatches of 32, Adam at 10⁻³; then a 20-layer net (8/16/32) with and
+ * without shortcuts for 3 epochs on 500 images. Sized to train in about 10
+ * minutes on 2 cores with the wasm backend. Quick mode: 100 training and 50
+ * test images per class, 1 epoch, a ResNet-8 of 4/8/8 channels.
+ * @example
+ * ```ts
+ * CHAPTER04B_CONFIG.full.resnet.widths; // [8, 16, 32]
+ * CHAPTER04B_CONFIG.quick.epochs; // 1
+ * ```
+ * @see [Notebook 04b: cats against dogs with a small ResNet](../../notebooks/04b-cats-vs-dogs.ipynb#Chapter-04b:-cats-against-dogs-with-a-small-ResNet)
+ */
+export const CHAPTER04B_CONFIG: ChapterConfig<Chapter04bConfig> = deepFreeze({
+  full: CHAPTER04B_FULL,
+  quick: {
+    ...CHAPTER04B_FULL,
+    trainPerClass: 100,
+    testPerClass: 50,
+    epochs: 1,
+    resnet: { blocksPerStage: 1, widths: [4, 8, 8] },
+    shortcuts: { blocksPerStage: 2, widths: [4, 8, 8], trainImages: 64, epochs: 1 },
   },
 });
 

@@ -66,3 +66,22 @@ export function runNotebookQuick(notebook: string, timeoutMs = 300_000): string 
     fs.rmSync(file, { force: true });
   }
 }
+
+/**
+ * Type-checks TypeScript source (a notebook's code, from
+ * {@link notebookToTypeScript}) under the project's tsconfig with `strict`,
+ * written to `file` (beside the notebooks, where `dl-course` resolves) and
+ * removed afterwards. Returns the messages of its diagnostics ([] when clean).
+ */
+export function strictDiagnostics(source: string, file: string): string[] {
+  fs.writeFileSync(file, `${source}\nexport {};\n`);
+  try {
+    const config = ts.readConfigFile(path.join(ROOT, 'tsconfig.json'), ts.sys.readFile).config;
+    const { options } = ts.parseJsonConfigFileContent(config, ts.sys, ROOT);
+    const program = ts.createProgram([file], { ...options, noEmit: true, strict: true });
+    const diagnostics = ts.getPreEmitDiagnostics(program).filter((d) => d.file?.fileName === file || !d.file);
+    return diagnostics.map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n'));
+  } finally {
+    fs.rmSync(file, { force: true });
+  }
+}

@@ -11,7 +11,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as ts from 'typescript';
 import { describe, expect, it } from 'vitest';
-import { ROOT, notebookToTypeScript } from '../helpers/notebook';
+import { ROOT, notebookToTypeScript, strictDiagnostics } from '../helpers/notebook';
 
 interface Cell {
   cell_type: string;
@@ -94,12 +94,7 @@ describe('chapter 04 exercises', () => {
       const source = notebookToTypeScript(student);
       expect(source).not.toMatch(/BEGIN (SOLUTION|HIDDEN TESTS)/);
       expect(source).not.toContain('const s = 1 / (1 + Math.exp(-z))'); // the first solution is gone
-      fs.writeFileSync(check, `${source}\nexport {};\n`);
-      const config = ts.readConfigFile(path.join(ROOT, 'tsconfig.json'), ts.sys.readFile).config;
-      const { options } = ts.parseJsonConfigFileContent(config, ts.sys, ROOT);
-      const program = ts.createProgram([check], { ...options, noEmit: true, strict: true });
-      const diagnostics = ts.getPreEmitDiagnostics(program).filter((d) => d.file?.fileName === check || !d.file);
-      expect(diagnostics.map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n'))).toEqual([]);
+      expect(strictDiagnostics(source, check)).toEqual([]);
 
       const js = ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true } });
       fs.writeFileSync(module, js.outputText);

@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import * as ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 import { CIFAR10_ARCHIVE, NEEDS_REAL_PHOTOS, ROOT, haveRealPhotos, notebookToTypeScript, writeNotebookModule } from '../helpers/notebook';
+import { checkChapter04bQuickRun } from './chapter04b';
 
 const NOTEBOOKS = fs
   .readdirSync(path.join(ROOT, 'notebooks'))
@@ -58,6 +59,7 @@ describe.each(NOTEBOOKS)('notebook %s', (notebook) => {
         expect(r.stdout).toContain('same predictions: true');
         expect(r.stdout).toContain('softmax would be applied twice');
       }
+      if (notebook.includes('04b-')) checkChapter04bQuickRun(r.stdout);
     } finally {
       fs.rmSync(file, { force: true });
     }
