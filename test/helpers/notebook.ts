@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
+import * as ts from 'typescript';
 
 export const ROOT = path.resolve(__dirname, '..', '..');
 /** The real-image CIFAR-10 subset shipped beside the repository (may be absent). */
