@@ -169,8 +169,16 @@ function problems(file: string, nb: NotebookJson, cells: CellView[], ran: boolea
           }
         }),
       );
-      if (ran && CHART_CALL.test(source) && figureOutputs.length === 0) bad(i, 'shows no chart (it calls showFigure/liveFigure/trainClassifier/trainMlp)');
-      if (ran && TRAINING_CALL.test(source) && figureOutputs.length > 1) bad(i, `the live chart was not updated in place: ${figureOutputs.length} chart outputs instead of 1`);
+      // A training call with progress: 'none' draws nothing; a cell that trains once (no loop, no
+      // function run several times) must show one live chart per training call, updated in place.
+      const calls = (re: RegExp) => (source.match(new RegExp(re.source, 'g')) ?? []).length;
+      const silent = calls(/progress:\s*'none'/);
+      const charting = calls(CHART_CALL) - silent;
+      const repeats = /\b(for|while)\s*\(|\bfunction\b|=>\s*\{/.test(source);
+      if (ran && charting > 0 && figureOutputs.length === 0) bad(i, 'shows no chart (it calls showFigure/liveFigure/trainClassifier/trainMlp)');
+      if (ran && !repeats && calls(TRAINING_CALL) - silent === 1 && figureOutputs.length > charting) {
+        bad(i, `the live chart was not updated in place: ${figureOutputs.length} chart outputs for ${charting} chart call(s)`);
+      }
     } else if (cell.cell_type === 'markdown') {
       const blocks = (source.match(/^```mermaid\s*$/gm) ?? []).length;
       if (blocks && (view.mermaid.drawn !== blocks || view.mermaid.failed)) {

@@ -19,7 +19,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROOT, SUBSET } from '../helpers/notebook';
+import { ROOT, SUBSET, notebookKernelRun } from '../helpers/notebook';
 import { haveChromium, launchOffline, offlineContext } from './chromium';
 
 const PYTHON = '/usr/bin/python3';
@@ -49,15 +49,9 @@ interface Output {
 
 /** Executes a notebook in the kernel and exports it to HTML; returns the HTML path and how many figures (outputs with plotly's MIME type and a static image) its outputs hold. */
 function executeAndExport(file: string): { html: string; figures: number } {
-  const executedDir = path.join(OUT, 'executed');
-  const run = spawnSync(PYTHON, [path.join(ROOT, 'scripts', 'run_notebook.py'), path.join(ROOT, 'notebooks', file), '--out', executedDir], {
-    cwd: ROOT,
-    env: { ...process.env, COURSE_QUICK: '1', DL_COURSE_CIFAR10: SUBSET, JUPYTER_PATH },
-    encoding: 'utf8',
-    timeout: 900_000,
-  });
+  const run = notebookKernelRun(path.join(ROOT, 'notebooks', file)); // the run notebooks.test.ts also checks
   if (run.status !== 0) throw new Error(`run_notebook.py ${file} failed (${run.status}):\n${run.stdout}\n${run.stderr}`);
-  const executed = path.join(executedDir, file);
+  const executed = run.executed!;
   const conv = spawnSync(PYTHON, ['-m', 'nbconvert', '--to', 'html', '--output-dir', path.join(OUT, 'html'), executed], { cwd: ROOT, encoding: 'utf8', timeout: 300_000 });
   if (conv.status !== 0) throw new Error(`nbconvert ${file} failed (${conv.status}):\n${conv.stderr}`);
   const nb = JSON.parse(fs.readFileSync(executed, 'utf8')) as { cells: { outputs?: Output[] }[] };

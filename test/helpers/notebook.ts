@@ -4,7 +4,9 @@
  * can run a notebook's code with `node`, without a kernel.
  */
 import { spawnSync } from 'node:child_process';
+import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import * as ts from 'typescript';
@@ -57,15 +59,99 @@ export function writeNotebookModule(notebook: string): string {
  * (`COURSE_QUICK=1`, cwd the notebook's folder) and returns its stdout;
  * throws, with its output, when it fails.
  */
-export function runNotebookQuick(notebook: string, timeoutMs = 300_000): string {
-  const file = writeNotebookModule(notebook);
+/** One quick-mode run of a notebook: as a plain module, or in the tslab kernel (then `executed` is the saved notebook with its outputs). */
+export interface NotebookRun {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+  /** Wall-clock seconds of the run (for logs only; no test asserts on time). */
+  seconds: number;
+  /** Kernel runs: path of the executed notebook (read-only: copy it before changing it). */
+  executed?: string;
+}
+
+/** Quick mode, with the run's CIFAR-10 archive (the real subset, else the synthetic one of test/setup/global.ts). */
+function quickEnv(): NodeJS.ProcessEnv {
+  return { ...process.env, COURSE_QUICK: '1', DL_COURSE_CIFAR10: CIFAR10_ARCHIVE, JUPYTER_PATH: path.join(ROOT, '.jupyter', 'share', 'jupyter') };
+}
+
+/** The run's TMPDIR as it was when the tests started (test/setup/global.ts), even if a test changes process.env.TMPDIR. */
+const RUN_TMP = os.tmpdir();
+
+function sleepMs(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+/**
+ * Runs `run` once per test run for this notebook's content and `kind`, and
+ * hands every later caller (in any vitest worker: the cache is a folder in
+ * the run's TMPDIR, claimed with an atomic mkdir) the same result. Several
+ * test files check the same quick run; executing each notebook once keeps CI
+ * short.
+ */
+function cachedRun(kind: 'module' | 'kernel', notebook: string, timeoutMs: number, run: (outDir: string) => NotebookRun): NotebookRun {
+  const key = crypto
+    .createHash('sha256')
+    .update(`${kind}\0${fs.readFileSync(notebook)}\0${CIFAR10_ARCHIVE}`)
+    .digest('hex')
+    .slice(0, 16);
+  const dir = path.join(RUN_TMP, 'dlc-notebook-runs', `${path.basename(notebook, '.ipynb')}-${kind}-${key}`);
+  const result = path.join(dir, 'result.json');
+  fs.mkdirSync(path.dirname(dir), { recursive: true });
+  let mine = false;
   try {
-    const r = spawnSync(process.execPath, [file], { cwd: path.dirname(notebook), env: { ...process.env, COURSE_QUICK: '1' }, encoding: 'utf8', timeout: timeoutMs });
-    if (r.status !== 0) throw new Error(`${path.basename(notebook)} failed (exit ${r.status}):\n${r.stdout}\n${r.stderr}`);
-    return r.stdout;
-  } finally {
-    fs.rmSync(file, { force: true });
+    fs.mkdirSync(dir);
+    mine = true;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
   }
+  if (mine) {
+    let r: NotebookRun;
+    try {
+      r = run(dir);
+    } catch (err) {
+      r = { status: null, stdout: '', stderr: String((err as Error).stack ?? err), seconds: 0 };
+    }
+    fs.writeFileSync(`${result}.tmp`, JSON.stringify(r));
+    fs.renameSync(`${result}.tmp`, result);
+    return r;
+  }
+  const deadline = Date.now() + timeoutMs + 60_000;
+  while (!fs.existsSync(result)) {
+    if (Date.now() > deadline) throw new Error(`${path.basename(notebook)}: the ${kind} run another test file started did not finish within ${timeoutMs / 1000} s`);
+    sleepMs(500);
+  }
+  return JSON.parse(fs.readFileSync(result, 'utf8')) as NotebookRun;
+}
+
+/** The notebook run once as a plain module in quick mode (shared by every test file that asks; see {@link cachedRun}). */
+export function notebookModuleRun(notebook: string, timeoutMs = 600_000): NotebookRun {
+  return cachedRun('module', notebook, timeoutMs, () => {
+    const file = writeNotebookModule(notebook);
+    const t0 = Date.now();
+    try {
+      const r = spawnSync(process.execPath, [file], { cwd: path.dirname(notebook), env: quickEnv(), encoding: 'utf8', timeout: timeoutMs, maxBuffer: 64 << 20 });
+      return { status: r.status, stdout: r.stdout ?? '', stderr: `${r.stderr ?? ''}${r.error ? `\n${r.error.message}` : ''}`, seconds: (Date.now() - t0) / 1000 };
+    } finally {
+      fs.rmSync(file, { force: true });
+    }
+  });
+}
+
+/** The notebook run once in a real tslab kernel in quick mode (scripts/run_notebook.py), shared like {@link notebookModuleRun}. */
+export function notebookKernelRun(notebook: string, timeoutMs = 900_000): NotebookRun {
+  return cachedRun('kernel', notebook, timeoutMs, (outDir) => {
+    const t0 = Date.now();
+    const r = spawnSync('/usr/bin/python3', [path.join(ROOT, 'scripts', 'run_notebook.py'), notebook, '--out', outDir], { cwd: ROOT, env: quickEnv(), encoding: 'utf8', timeout: timeoutMs, maxBuffer: 64 << 20 });
+    return { status: r.status, stdout: r.stdout ?? '', stderr: `${r.stderr ?? ''}${r.error ? `\n${r.error.message}` : ''}`, seconds: (Date.now() - t0) / 1000, executed: path.join(outDir, path.basename(notebook)) };
+  });
+}
+
+/** stdout of the notebook's quick-mode module run; throws with its output when it fails. */
+export function runNotebookQuick(notebook: string, timeoutMs = 600_000): string {
+  const r = notebookModuleRun(notebook, timeoutMs);
+  if (r.status !== 0) throw new Error(`${path.basename(notebook)} failed (exit ${r.status}):\n${r.stdout}\n${r.stderr}`);
+  return r.stdout;
 }
 
 /**

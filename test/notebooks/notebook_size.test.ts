@@ -10,7 +10,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ROOT, SUBSET } from '../helpers/notebook';
+import { ROOT, SUBSET, notebookKernelRun } from '../helpers/notebook';
 
 const PLOTLY = 'application/vnd.plotly.v1+json';
 const JUPYTER_PATH = path.join(ROOT, '.jupyter', 'share', 'jupyter');
@@ -45,15 +45,9 @@ const NOTEBOOKS = [
 
 describe.each(NOTEBOOKS)('$file saved after a quick run in a tslab kernel', ({ file, minFigures, trainingCell, needsSubset }) => {
   it.skipIf((needsSubset && !haveSubset) || (!requireKernel && !hasJupyter()))('is under 1 MB, with one plotly figure + static image per chart and no plotly.js', () => {
-    const out = fs.mkdtempSync(path.join(os.tmpdir(), 'dlc-nb-size-'));
-    const r = spawnSync('/usr/bin/python3', [path.join(ROOT, 'scripts', 'run_notebook.py'), path.join(ROOT, 'notebooks', file), '--out', out], {
-      cwd: ROOT,
-      env: { ...process.env, COURSE_QUICK: '1', DL_COURSE_CIFAR10: SUBSET, JUPYTER_PATH },
-      encoding: 'utf8',
-      timeout: 900_000,
-    });
+    const r = notebookKernelRun(path.join(ROOT, 'notebooks', file)); // the run notebooks.test.ts also checks
     expect(r.status, `${r.stdout}\n${r.stderr}`).toBe(0);
-    const saved = path.join(out, file);
+    const saved = r.executed!;
     const bytes = fs.statSync(saved).size;
     console.log(`${file}: ${(bytes / 1024).toFixed(0)} KB after a quick run (source: ${(fs.statSync(path.join(ROOT, 'notebooks', file)).size / 1024).toFixed(0)} KB)`);
     expect(bytes).toBeLessThan(1_000_000);

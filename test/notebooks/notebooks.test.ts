@@ -4,7 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as ts from 'typescript';
 import { describe, expect, it } from 'vitest';
-import { CIFAR10_ARCHIVE, NEEDS_REAL_PHOTOS, ROOT, haveRealPhotos, notebookToTypeScript, writeNotebookModule } from '../helpers/notebook';
+import { NEEDS_REAL_PHOTOS, ROOT, haveRealPhotos, notebookKernelRun, notebookModuleRun, notebookToTypeScript } from '../helpers/notebook';
 import { checkChapter04bQuickRun } from './chapter04b';
 
 const NOTEBOOKS = fs
@@ -12,7 +12,6 @@ const NOTEBOOKS = fs
   .filter((f) => f.endsWith('.ipynb'))
   .map((f) => path.join(ROOT, 'notebooks', f));
 // The run's CIFAR-10 archive: the real subset, else a synthetic one (test/setup/global.ts).
-const quickEnv = { ...process.env, COURSE_QUICK: '1', DL_COURSE_CIFAR10: CIFAR10_ARCHIVE };
 
 /** Why the kernel tests cannot run here, or undefined when they can. */
 function whyNoJupyter(): string | undefined {
@@ -47,22 +46,17 @@ describe.each(NOTEBOOKS)('notebook %s', (notebook) => {
   });
 
   it('runs top to bottom as a plain module in quick mode', () => {
-    const file = writeNotebookModule(notebook);
-    try {
-      const r = spawnSync(process.execPath, [file], { cwd: path.dirname(notebook), env: quickEnv, encoding: 'utf8', timeout: 600_000 });
-      if (r.status !== 0) console.error(r.stdout, r.stderr);
-      expect(r.status).toBe(0);
-      plainRuns.set(notebook, r.stdout);
-      if (notebook.includes('05-')) {
-        expect(r.stdout).toContain('1000 training images, 500 test images');
-        expect(r.stdout).toMatch(/test accuracy: [\d.]+%/);
-        expect(r.stdout).toContain('same predictions: true');
-        expect(r.stdout).toContain('softmax would be applied twice');
-      }
-      if (notebook.includes('04b-')) checkChapter04bQuickRun(r.stdout);
-    } finally {
-      fs.rmSync(file, { force: true });
+    const r = notebookModuleRun(notebook); // shared with the chapter tests (one run per notebook)
+    if (r.status !== 0) console.error(r.stdout, r.stderr);
+    expect(r.status).toBe(0);
+    plainRuns.set(notebook, r.stdout);
+    if (notebook.includes('05-')) {
+      expect(r.stdout).toContain('1000 training images, 500 test images');
+      expect(r.stdout).toMatch(/test accuracy: [\d.]+%/);
+      expect(r.stdout).toContain('same predictions: true');
+      expect(r.stdout).toContain('softmax would be applied twice');
     }
+    if (notebook.includes('04b-')) checkChapter04bQuickRun(r.stdout);
   });
 
   if (notebook.includes('05-')) {
@@ -75,17 +69,15 @@ describe.each(NOTEBOOKS)('notebook %s', (notebook) => {
   }
 
   it.skipIf(skipKernel)(`runs top to bottom in a real tslab Jupyter kernel${kernelNote}`, () => {
-    const out = path.join(ROOT, 'runs', 'executed-notebooks');
-    const r = spawnSync('/usr/bin/python3', [path.join(ROOT, 'scripts', 'run_notebook.py'), notebook, '--out', out], {
-      cwd: ROOT,
-      env: { ...quickEnv, JUPYTER_PATH: path.join(ROOT, '.jupyter', 'share', 'jupyter') },
-      encoding: 'utf8',
-      timeout: 900_000,
-    });
+    const r = notebookKernelRun(notebook); // shared with notebook_size and notebook_render (one kernel run per notebook)
     if (r.status !== 0) console.error(r.stdout, r.stderr);
     expect(r.status, r.stderr).toBe(0);
+    // A copy to look at after the run.
+    const out = path.join(ROOT, 'runs', 'executed-notebooks');
+    fs.mkdirSync(out, { recursive: true });
+    fs.copyFileSync(r.executed!, path.join(out, path.basename(notebook)));
     // The executed notebook has outputs and no error output.
-    const executed = JSON.parse(fs.readFileSync(path.join(out, path.basename(notebook)), 'utf8')) as { cells: { outputs?: { output_type: string }[] }[] };
+    const executed = JSON.parse(fs.readFileSync(r.executed!, 'utf8')) as { cells: { outputs?: { output_type: string }[] }[] };
     const outputs = executed.cells.flatMap((c) => c.outputs ?? []);
     expect(outputs.length).toBeGreaterThan(5);
     expect(outputs.filter((o) => o.output_type === 'error')).toEqual([]);
