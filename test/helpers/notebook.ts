@@ -54,11 +54,6 @@ export function writeNotebookModule(notebook: string): string {
   return notebookModule.writeNotebookModule(notebook);
 }
 
-/**
- * Runs a notebook top to bottom as a plain module in quick mode
- * (`COURSE_QUICK=1`, cwd the notebook's folder) and returns its stdout;
- * throws, with its output, when it fails.
- */
 /** One quick-mode run of a notebook: as a plain module, or in the tslab kernel (then `executed` is the saved notebook with its outputs). */
 export interface NotebookRun {
   status: number | null;
@@ -158,7 +153,8 @@ export function runNotebookQuick(notebook: string, timeoutMs = 600_000): string 
  * Type-checks TypeScript source (a notebook's code, from
  * {@link notebookToTypeScript}) under the project's tsconfig with `strict`,
  * written to `file` (beside the notebooks, where `dl-course` resolves) and
- * removed afterwards. Returns the messages of its diagnostics ([] when clean).
+ * removed afterwards. Returns the messages of its diagnostics, each with its
+ * line in that source ([] when clean).
  */
 export function strictDiagnostics(source: string, file: string): string[] {
   fs.writeFileSync(file, `${source}\nexport {};\n`);
@@ -167,7 +163,7 @@ export function strictDiagnostics(source: string, file: string): string[] {
     const { options } = ts.parseJsonConfigFileContent(config, ts.sys, ROOT);
     const program = ts.createProgram([file], { ...options, noEmit: true, strict: true });
     const diagnostics = ts.getPreEmitDiagnostics(program).filter((d) => d.file?.fileName === file || !d.file);
-    return diagnostics.map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n'));
+    return diagnostics.map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n') + (d.file && d.start !== undefined ? ` (line ${d.file.getLineAndCharacterOfPosition(d.start).line + 1})` : ''));
   } finally {
     fs.rmSync(file, { force: true });
   }

@@ -2,9 +2,8 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import * as ts from 'typescript';
 import { describe, expect, it } from 'vitest';
-import { NEEDS_REAL_PHOTOS, ROOT, haveRealPhotos, notebookKernelRun, notebookModuleRun, notebookToTypeScript } from '../helpers/notebook';
+import { NEEDS_REAL_PHOTOS, ROOT, haveRealPhotos, notebookKernelRun, notebookModuleRun, notebookToTypeScript, strictDiagnostics } from '../helpers/notebook';
 import { checkChapter04bQuickRun } from './chapter04b';
 
 const NOTEBOOKS = fs
@@ -32,17 +31,7 @@ const plainRuns = new Map<string, string>();
 describe.each(NOTEBOOKS)('notebook %s', (notebook) => {
   it('type-checks under the project strict tsconfig', () => {
     const check = path.join(path.dirname(notebook), `.${path.basename(notebook, '.ipynb')}.check.ts`);
-    fs.writeFileSync(check, `${notebookToTypeScript(notebook)}\nexport {};\n`);
-    try {
-      const config = ts.readConfigFile(path.join(ROOT, 'tsconfig.json'), ts.sys.readFile).config;
-      const { options } = ts.parseJsonConfigFileContent(config, ts.sys, ROOT);
-      const program = ts.createProgram([check], { ...options, noEmit: true, strict: true });
-      const diagnostics = ts.getPreEmitDiagnostics(program).filter((d) => d.file?.fileName === check || !d.file);
-      const text = diagnostics.map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n') + (d.file && d.start !== undefined ? ` (line ${d.file.getLineAndCharacterOfPosition(d.start).line + 1})` : ''));
-      expect(text).toEqual([]);
-    } finally {
-      fs.rmSync(check, { force: true });
-    }
+    expect(strictDiagnostics(notebookToTypeScript(notebook), check)).toEqual([]);
   });
 
   it('runs top to bottom as a plain module in quick mode', () => {
