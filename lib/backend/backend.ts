@@ -112,7 +112,6 @@ const nodeRequire: NodeRequire = typeof require === 'function' ? require : creat
 
 let lastReport: BackendReport | undefined;
 let lastRequest: string | undefined; // `${request}/${wasmThreads}`
-let nativeInfo: NativeTensorFlow | undefined;
 
 /** First `maxLines` lines of an error's message. */
 function firstLines(err: unknown, maxLines = 3): string {
@@ -172,7 +171,6 @@ async function tryCandidate(c: Candidate, versions: Record<string, string>, wasm
     versions[c.pkg.replace('@tensorflow/', '')] = mod.version?.[c.pkg.replace('@tensorflow/', '')] ?? mod.version?.['tfjs-node'] ?? 'unknown';
     const binding = (tf.backend() as unknown as { binding?: { TF_Version?: string } }).binding;
     if (binding?.TF_Version) versions['libtensorflow'] = binding.TF_Version;
-    nativeInfo = readNativeMarker(c.pkg);
     return undefined;
   }
   if (c.choice === 'wasm') {
@@ -297,6 +295,7 @@ export async function initBackend(options: InitBackendOptions = {}): Promise<Bac
           ? `${wasm.source}; the threaded build failed (${t.fallbackReason}), so the single-threaded build runs`
           : `${wasm.source}${t.build === 'threaded-simd' ? ' (tfjs-backend-wasm-threaded-simd.wasm over worker_threads)' : ' (tfjs-backend-wasm-simd.wasm)'}`;
     }
+    const native = c.choice === 'tensorflow' ? readNativeMarker(c.pkg) : undefined;
     lastReport = {
       backend,
       package: c.pkg === '@tensorflow/tfjs-backend-cpu' ? '@tensorflow/tfjs (cpu backend)' : c.pkg,
@@ -306,7 +305,7 @@ export async function initBackend(options: InitBackendOptions = {}): Promise<Bac
       versions,
       threads,
       ...(threadsNote !== undefined ? { threadsNote } : {}),
-      ...(c.choice === 'tensorflow' && nativeInfo !== undefined ? { native: nativeInfo } : {}),
+      ...(native !== undefined ? { native } : {}),
     };
     lastRequest = key;
     return lastReport;
