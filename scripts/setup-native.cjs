@@ -113,7 +113,7 @@ function describeLibraryFolder(dir, extra = {}) {
   if (!fs.existsSync(path.join(include, 'tensorflow', 'c', 'c_api.h')) || !fs.existsSync(path.join(include, 'tensorflow', 'c', 'eager', 'c_api.h'))) {
     throw new SetupError(`setup:native: ${dir} has the library but not the C API headers (${path.join(include, 'tensorflow/c/c_api.h')} and eager/c_api.h)`);
   }
-  return { dir, include, main: path.join(found.libDir, found.main), framework: path.join(found.libDir, found.framework), version: extra.version, cuda: extra.cuda ?? false, source: extra.source ?? `folder ${dir}` };
+  return { dir, include, main: path.join(found.libDir, found.main), framework: path.join(found.libDir, found.framework), version: extra.version, cuda: extra.cuda ?? false, source: extra.source ?? `folder ${dir}`, python: extra.python };
 }
 
 /** Python run by {@link findWithPython}: where its `tensorflow` package is, its version, and whether it is a CUDA build. */
@@ -140,7 +140,7 @@ function findWithPython(python) {
   const info = JSON.parse(r.stdout.trim().split('\n').pop());
   if (info.error) return { why: `${python}: ${info.error} (pip install tensorflow-cpu, or tensorflow for a CUDA build)` };
   try {
-    return { found: describeLibraryFolder(info.dir, { version: info.version, cuda: info.cuda, source: `${info.dists.join(', ') || 'tensorflow'} ${info.version} of ${info.python}` }) };
+    return { found: describeLibraryFolder(info.dir, { version: info.version, cuda: info.cuda, source: `${info.dists.join(', ') || 'tensorflow'} ${info.version} of ${info.python}`, python: info.python }) };
   } catch (err) {
     return { why: `${python}: ${err.message.replace(/^setup:native: /, '')}` };
   }
@@ -251,10 +251,9 @@ const node = require(pkgDir);
 `;
 
 /** Devices TensorFlow lists (via its Python package, when that is where it came from): recorded for the backend report. */
-function listDevices(tf, opts) {
-  const python = opts.python || (tf.source.includes(' of ') ? tf.source.split(' of ').pop() : undefined);
-  if (!python || opts.lib) return undefined;
-  const r = spawnSync(python, ['-c', "import os; os.environ['TF_CPP_MIN_LOG_LEVEL']='3'\nimport tensorflow as tf, json; print(json.dumps([d.name for d in tf.config.list_physical_devices()]))"], { encoding: 'utf8', timeout: 180_000 });
+function listDevices(tf) {
+  if (!tf.python) return undefined;
+  const r = spawnSync(tf.python, ['-c', "import os; os.environ['TF_CPP_MIN_LOG_LEVEL']='3'\nimport tensorflow as tf, json; print(json.dumps([d.name for d in tf.config.list_physical_devices()]))"], { encoding: 'utf8', timeout: 180_000 });
   if (r.status !== 0) return undefined;
   try {
     return JSON.parse(r.stdout.trim().split('\n').pop()).map((d) => d.replace('/physical_device:', ''));
@@ -370,7 +369,7 @@ function main(argv) {
     const worst = Math.max(...Object.values(info.maxAbsDiff));
     if (!(worst < 1e-3)) throw new SetupError(`setup:native: the native results differ from the cpu backend's: ${JSON.stringify(info.maxAbsDiff)}`);
     console.log(`      TensorFlow ${info.tfVersion}, GPU in use: ${info.gpu ? 'yes' : 'no'}; largest difference from the cpu backend ${worst.toExponential(1)}`);
-    const devices = listDevices(tf, opts);
+    const devices = listDevices(tf);
     fs.writeFileSync(
       path.join(built, MARKER),
       JSON.stringify({ installedBy: 'npm run setup:native', package: `${pkg}@${version}`, tensorflow: { version: info.tfVersion, source: tf.source, library: tf.main, cuda: gpu }, devices, builtAt: new Date().toISOString(), maxAbsDiffFromCpu: info.maxAbsDiff }, null, 2) + '\n',
