@@ -191,6 +191,16 @@ function binaryCounts(fn: string, yTrue: IntArray, yPred: IntArray): { tp: numbe
   return counts;
 }
 
+/** TP / (TP + FP); `NaN` when nothing is predicted positive. */
+function precisionOfCounts(c: { tp: number; fp: number }): number {
+  return c.tp + c.fp === 0 ? NaN : c.tp / (c.tp + c.fp);
+}
+
+/** TP / (TP + FN); `NaN` when there are no positives. */
+function recallOfCounts(c: { tp: number; fn: number }): number {
+  return c.tp + c.fn === 0 ? NaN : c.tp / (c.tp + c.fn);
+}
+
 /**
  * Precision of binary predictions: of the examples predicted positive, the
  * fraction that are positive, TP / (TP + FP) (scikit-learn's
@@ -209,8 +219,7 @@ function binaryCounts(fn: string, yTrue: IntArray, yPred: IntArray): { tp: numbe
  * @see [Notebook 04b §6 Evaluation: ROC and AUC](../../notebooks/04b-cats-vs-dogs.ipynb#6.-Evaluation:-ROC-and-AUC)
  */
 export function precision(yTrue: IntArray, yPred: IntArray): number {
-  const c = binaryCounts('precision', yTrue, yPred);
-  return c.tp + c.fp === 0 ? NaN : c.tp / (c.tp + c.fp);
+  return precisionOfCounts(binaryCounts('precision', yTrue, yPred));
 }
 
 /**
@@ -229,8 +238,7 @@ export function precision(yTrue: IntArray, yPred: IntArray): number {
  * @see [Notebook 04b §6 Evaluation: ROC and AUC](../../notebooks/04b-cats-vs-dogs.ipynb#6.-Evaluation:-ROC-and-AUC)
  */
 export function recall(yTrue: IntArray, yPred: IntArray): number {
-  const c = binaryCounts('recall', yTrue, yPred);
-  return c.tp + c.fn === 0 ? NaN : c.tp / (c.tp + c.fn);
+  return recallOfCounts(binaryCounts('recall', yTrue, yPred));
 }
 
 /**
@@ -298,8 +306,8 @@ export function precisionRecallCurve(yTrue: IntArray, scores: ArrayLike<number>,
   const out: PrecisionRecallCurve = { thresholds: Array.from(thresholds), precision: [], recall: [] };
   for (const t of out.thresholds) {
     const c = binaryCounts(fn, yTrue, applyThreshold(scores, t));
-    out.precision.push(c.tp + c.fp === 0 ? NaN : c.tp / (c.tp + c.fp));
-    out.recall.push(c.tp + c.fn === 0 ? NaN : c.tp / (c.tp + c.fn));
+    out.precision.push(precisionOfCounts(c));
+    out.recall.push(recallOfCounts(c));
   }
   return out;
 }
