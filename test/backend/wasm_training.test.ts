@@ -1,4 +1,4 @@
-// Tests for lib/backend/kernels/wasm_training.ts: the faster wasm BatchMatMul, MaxPoolGrad, Sum and Identity
+// Tests for lib/backend/kernels/wasm_training.ts: the faster wasm BatchMatMul, MaxPoolGrad, Sum, Identity, Cast and Tile
 // against the cpu backend's kernels (stock there) on the same inputs, on the stock single-threaded
 // wasm build and on the threaded SIMD build (lib/backend/threads/wasm_threads.ts).
 import * as tf from '@tensorflow/tfjs';
@@ -159,6 +159,50 @@ describe.each(['wasm', 'wasm (2 threads)'])('on %s', (variant) => {
       tf.dispose(tf.sum(x, [0, 1]));
       const buffers = tf.backend().numDataIds();
       tf.dispose(tf.sum(x, [0, 1]));
+      expect(tf.backend().numDataIds()).toBe(buffers);
+      tf.dispose(x);
+    });
+  });
+
+  describe('Tile', () => {
+    it.each([
+      ['[1, 1, 1, C] to an activation shape (the batch-norm gradient)', [1, 1, 1, 8], [4, 3, 5, 1]],
+      ['every dimension repeated', [2, 3, 4], [3, 2, 2]],
+      ['a vector', [5], [7]],
+      ['repetitions of 1 (a copy)', [3, 4], [1, 1]],
+      ['a column repeated across many columns', [6, 1], [1, 33]],
+      ['rank 5', [2, 1, 3, 1, 2], [1, 2, 1, 3, 2]],
+    ] as const)('%s matches cpu', async (_name, shape, reps) => {
+      await compare([input([...shape], 13)], (x) => tf.tile(x, [...reps]), 0);
+    });
+
+    it('copies int32 values and float32 bit patterns exactly, and handles zero repetitions', async () => {
+      await tf.setBackend('wasm');
+      const ints = tf.tensor2d([[1, -2], [2147483647, -2147483648]], [2, 2], 'int32');
+      expect(await tf.tile(ints, [2, 1]).array()).toEqual([[1, -2], [2147483647, -2147483648], [1, -2], [2147483647, -2147483648]]);
+      const special = tf.tensor1d([NaN, -0, Infinity, 1e-45]);
+      const tiled = Array.from(await tf.tile(special, [2]).data());
+      expect(tiled.map((v) => Object.is(v, -0) ? '-0' : String(v))).toEqual(['NaN', '-0', 'Infinity', String(Math.fround(1e-45)), 'NaN', '-0', 'Infinity', String(Math.fround(1e-45))]);
+      const empty = tf.tile(tf.ones([2, 3]), [0, 2]);
+      expect(empty.shape).toEqual([0, 6]);
+      tf.dispose([ints, special, empty]);
+    });
+
+    it('gives the batch-normalisation gradient of the cpu backend', async () => {
+      const xShape = [4, 3, 3, 5];
+      const grad = (x: tf.Tensor) => {
+        const [mean, variance] = [tf.moments(x, [0, 1, 2]).mean, tf.moments(x, [0, 1, 2]).variance];
+        return tf.grad((v: tf.Tensor) => tf.sum(tf.mul(tf.batchNorm(v, mean, variance, tf.linspace(0.5, 1.5, 5), tf.linspace(-1, 1, 5), 1e-3), tf.linspace(1, 2, 4 * 3 * 3 * 5).reshape(xShape))))(x);
+      };
+      await compare([input(xShape, 14)], grad, 1e-5);
+    });
+
+    it('leaks no backend buffers', async () => {
+      await tf.setBackend('wasm');
+      const x = tf.tensor(randoms(8, 15), [1, 1, 1, 8]);
+      tf.dispose(tf.tile(x, [2, 3, 4, 1]));
+      const buffers = tf.backend().numDataIds();
+      tf.dispose(tf.tile(x, [2, 3, 4, 1]));
       expect(tf.backend().numDataIds()).toBe(buffers);
       tf.dispose(x);
     });

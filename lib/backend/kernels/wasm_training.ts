@@ -2,13 +2,17 @@
  * Faster `wasm` kernels for the operations of the course CNN's training step
  * that stock TF.js 4.22 runs on slow generic loops or copies for nothing:
  * BatchMatMul with a transposed operand (dense-layer gradients), MaxPoolGrad,
- * Sum over leading axes (bias gradients), Identity and same-dtype Cast. They
+ * Sum over leading axes (bias gradients), Identity, same-dtype Cast, and Tile
+ * (batch-normalisation gradients). They
  * use the backend's fast kernels (XNNPACK matmul, Transpose) and our own SIMD
  * kernels (lib/backend/kernels/simd/kernels.c via lib/backend/kernels/simd_kernels.ts, with
  * JavaScript fallbacks); cases they do not cover run the stock kernel.
  * Measured by tf.profile on the CIFAR-10 CNN (docs/performance.md): the stock
  * versions took ~135 of ~300 ms per training step at batch 64; MaxPoolGrad
  * alone went from ~13 ms (chained wasm kernels) to ~0.5 ms per step at batch 32.
+ * On the case study's ResNet-8 (8/16/32 channels, batch 32) the stock Tile took
+ * ~130 of ~240 ms per training step (TF.js's batch-norm gradient tiles
+ * `[1, 1, 1, C]` to the activations' shape three times per layer).
  *
  * Why slow: the wasm BatchMatMul uses XNNPACK only without transposes and
  * otherwise a scalar triple loop (tfjs-backend-wasm/src/cc/batch_mat_mul_impl.cc);
@@ -16,7 +20,9 @@
  * maximum at FLT_MIN (the smallest positive float), so a window of negative
  * values sends its gradient to element 0 of the tensor
  * (tfjs-backend-wasm/src/cc/kernels/MaxPoolGrad.cc); Sum transposes the reduced
- * axes innermost before reducing; Identity and Cast copy every value.
+ * axes innermost before reducing; Identity and Cast copy every value; Tile
+ * computes every output element's source index with a division per dimension
+ * (tfjs-backend-wasm/src/cc/kernels/Tile.cc).
  */
 import * as tf from '@tensorflow/tfjs';
 import { createRequire } from 'node:module';
@@ -26,7 +32,7 @@ import { heapOffset, simdKernels } from './simd_kernels';
 const nodeRequire: NodeRequire = typeof require === 'function' ? require : createRequire(__filename);
 
 /** Kernels that {@link registerFastWasmTrainingKernels} replaces on `wasm`. */
-export const FAST_WASM_TRAINING_KERNELS = ['BatchMatMul', 'MaxPoolGrad', 'Sum', 'Identity', 'Cast'] as const;
+export const FAST_WASM_TRAINING_KERNELS = ['BatchMatMul', 'MaxPoolGrad', 'Sum', 'Identity', 'Cast', 'Tile'] as const;
 
 const stock = new Map<string, tf.KernelConfig>();
 
@@ -271,16 +277,72 @@ const cast: tf.KernelFunc = (args) => {
   return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
 };
 
+/**
+ * Tile: the output repeats the input `reps[d]` times along each dimension d.
+ * Instead of an index computation per output element, it copies each
+ * innermost row once and then doubles the filled block with `copyWithin`
+ * (a memory copy) until the repetitions of that dimension are complete,
+ * outward dimension by dimension. Bit-exact (values are copied, never
+ * converted). x `[d0, …, d(r−1)]` float32 or int32, `reps` r non-negative
+ * integers → `[d0·reps[0], …]`, same dtype; other dtypes run the stock kernel.
+ */
+const tile: tf.KernelFunc = (args) => {
+  const { x } = args.inputs as { x: tf.TensorInfo };
+  const { reps } = args.attrs as unknown as tf.TileAttrs;
+  if ((x.dtype !== 'float32' && x.dtype !== 'int32') || reps.length !== x.shape.length) return stockOf('Tile').kernelFunc(args);
+  const backend = args.backend as WasmBackendLike;
+  const inShape = x.shape;
+  const outShape = inShape.map((d, i) => d * reps[i]);
+  const out = backend.makeOutput(outShape, x.dtype);
+  if (size(outShape) === 0) return out;
+  const src = new Int32Array(heapF32(backend, x).buffer, heapOffset(backend, x), size(inShape)); // 4-byte words, copied bit for bit
+  const dst = new Int32Array(heapF32(backend, out).buffer, heapOffset(backend, out), size(outShape));
+  const rank = inShape.length;
+  if (rank === 0) {
+    dst[0] = src[0];
+    return out;
+  }
+  const inStride = new Array<number>(rank);
+  const outStride = new Array<number>(rank);
+  inStride[rank - 1] = 1;
+  outStride[rank - 1] = 1;
+  for (let d = rank - 2; d >= 0; d--) {
+    inStride[d] = inStride[d + 1] * inShape[d + 1];
+    outStride[d] = outStride[d + 1] * outShape[d + 1];
+  }
+  /** Fills `dst[start, start + block·times)` with `times` copies of `dst[start, start + block)`. */
+  const repeat = (start: number, block: number, times: number) => {
+    const total = block * times;
+    for (let filled = block; filled < total; ) {
+      const n = Math.min(filled, total - filled);
+      dst.copyWithin(start + filled, start, start + n);
+      filled += n;
+    }
+  };
+  const fill = (d: number, inOffset: number, outOffset: number): void => {
+    if (d === rank - 1) {
+      dst.set(src.subarray(inOffset, inOffset + inShape[d]), outOffset);
+    } else {
+      for (let i = 0; i < inShape[d]; i++) fill(d + 1, inOffset + i * inStride[d], outOffset + i * outStride[d]);
+    }
+    repeat(outOffset, inShape[d] * outStride[d], reps[d]);
+  };
+  fill(0, 0, 0);
+  return out;
+};
+
 const ours: Record<(typeof FAST_WASM_TRAINING_KERNELS)[number], tf.KernelFunc> = {
   BatchMatMul: batchMatMul,
   MaxPoolGrad: maxPoolGrad,
   Sum: sum,
   Identity: identity,
   Cast: cast,
+  Tile: tile,
 };
 
 /**
- * Replaces the `wasm` kernels BatchMatMul, MaxPoolGrad and Sum by the faster
+ * Replaces the `wasm` kernels BatchMatMul, MaxPoolGrad, Sum, Identity, Cast
+ * and Tile by the faster
  * versions above (same results up to float32 rounding; MaxPoolGrad also fixes
  * the stock kernel's negative-window bug). The stock configs are kept and used
  * for every case the fast paths do not cover. Idempotent. `initBackend`
