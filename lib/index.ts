@@ -132,6 +132,8 @@ export { bestEpochKeeper } from './train/best_epoch';
 export type { BestEpochKeeper } from './train/best_epoch';
 export { CHAPTER04B_CONFIG } from './train/config';
 export type { Chapter04bConfig } from './train/config';
+export { cosineDecay } from './nn/schedules';
+export type { CosineDecayOptions, LearningRateSchedule } from './nn/schedules';
 
 // ---- Chapter 05, a CNN for CIFAR-10: labelled images, the model, training, evaluation, saving ----
 export { imagesToTensor, labelsToTensor, pixelsToFloat32, sliceExamples, takeExamples } from './core/examples';

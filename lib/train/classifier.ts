@@ -16,6 +16,7 @@ import { modelLabelFormat, outputActivation } from '../models/cnn';
 import { confusionMatrix, type LabelFormat } from '../nn/metrics';
 import { eventLoopPauser, runTrainingLoop } from './loop';
 import type { ProgressMode } from './progress';
+import type { LearningRateSchedule } from '../nn/schedules';
 
 /** Options of {@link trainClassifier}. */
 export interface TrainOptions {
@@ -49,6 +50,13 @@ export interface TrainOptions {
    * `minibatchSeed(seed, e, b)`, so a run is reproducible. @default none
    */
   augment?: Augmenter;
+  /**
+   * The learning rate for each optimizer step (`step` counts minibatches from
+   * 0 over the whole run), e.g. `cosineDecay({ initial: 1e-3, totalSteps })`;
+   * set on the model's optimizer before each step and put back to the
+   * compiled value when training ends. @default the compiled learning rate, constant
+   */
+  learningRateSchedule?: LearningRateSchedule;
 }
 
 /**
@@ -362,11 +370,21 @@ export async function trainClassifier(model: tf.LayersModel, train: LabeledExamp
   let order: Int32Array = new Int32Array(0);
   const augment = options.augment;
   if (augment !== undefined && typeof augment !== 'function') throw new ArgumentError(`${fn}: options.augment must be a function (pixels, shape, seed) => pixels, e.g. cropFlipAugmenter(), got ${describe(augment)}`);
+  const schedule = options.learningRateSchedule;
+  if (schedule !== undefined && typeof schedule !== 'function') throw new ArgumentError(`${fn}: options.learningRateSchedule must be a function step => learning rate, e.g. cosineDecay({ initial: 1e-3, totalSteps: 100 }), got ${describe(schedule)}`);
+  // Adam, RMSprop… read the field at each step; SGD and momentum keep it as a tensor, set by setLearningRate.
+  const optimizer = model.optimizer as unknown as { learningRate?: unknown; setLearningRate?: (rate: number) => void };
+  const setRate = (rate: number) => (typeof optimizer.setLearningRate === 'function' ? optimizer.setLearningRate(rate) : (optimizer.learningRate = rate));
+  const compiledRate = optimizer.learningRate;
+  if (schedule !== undefined && typeof compiledRate !== 'number') {
+    throw new ArgumentError(`${fn}: options.learningRateSchedule needs an optimizer with a numeric learningRate (tf.train.sgd, momentum, adam, rmsprop...), got ${model.optimizer.getClassName()}`);
+  }
+  const stepsPerEpoch = Math.ceil(train.n / batchSize);
   const identity = augment ? Int32Array.from({ length: Math.min(batchSize, train.n) }, (_, i) => i) : new Int32Array(0);
   const result = await runTrainingLoop({
     fn,
     epochs,
-    steps: Math.ceil(train.n / batchSize),
+    steps: stepsPerEpoch,
     progress: options.progress ?? 'auto',
     title: 'Training (live)',
     signal: options.signal,
@@ -381,6 +399,14 @@ export async function trainClassifier(model: tf.LayersModel, train: LabeledExamp
         ? makeBatch(augmentedMinibatch(fn, train, hwc, order, start, end, augment, minibatchSeed(seed, epoch, b)), hwc, identity, 0, end - start, targets, numClasses, buffer)
         : makeBatch(train, hwc, order, start, end, targets, numClasses, buffer);
       try {
+        if (schedule !== undefined) {
+          const step = (epoch - 1) * stepsPerEpoch + b;
+          const rate = schedule(step);
+          if (typeof rate !== 'number' || !(rate >= 0) || !Number.isFinite(rate)) {
+            throw new ArgumentError(`${fn}: options.learningRateSchedule(${step}) must return a finite number >= 0, got ${describe(rate)}`);
+          }
+          setRate(rate);
+        }
         const values = await model.trainOnBatch(X, y);
         const [loss, accuracy] = Array.isArray(values) ? values : [values, NaN];
         return { loss, accuracy, size: end - start };
@@ -392,6 +418,8 @@ export async function trainClassifier(model: tf.LayersModel, train: LabeledExamp
     },
     nonFiniteParameter: () => nonFiniteWeight(model),
     validate: async () => (validation && validation.n > 0 ? evaluateClassifier(model, validation) : undefined),
+  }).finally(() => {
+    if (schedule !== undefined) setRate(compiledRate as number);
   });
   const out: TrainResult = { history: result.history, trainSeconds: result.trainSeconds, imagesPerSecond: result.examplesPerSecond };
   if (result.stopped !== undefined) out.stopped = result.stopped;
