@@ -143,7 +143,7 @@ export { defaultCacheDir } from './data/cache';
 export type { Cifar10Data, LoadCifar10Options } from './data/cifar10';
 export { buildCifar10Cnn, categoricalCrossentropyFromLogits, compileClassifier, layerSummary, modelLabelFormat, outputActivation } from './models/cnn';
 export type { CnnConfig, CompileOptions, LayerRow } from './models/cnn';
-export { evaluateClassifier, inputImageShape, makeBatch, nonFiniteWeight, trainClassifier } from './train/classifier';
+export { evaluateClassifier, evaluateProbabilities, inputImageShape, makeBatch, nonFiniteWeight, trainClassifier } from './train/classifier';
 export type { Evaluation, ImageMinibatch, TrainOptions, TrainResult } from './train/classifier';
 export { loadModel, saveModel } from './models/io';
 export { guardImageInput } from './models/input_guard';

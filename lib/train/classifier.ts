@@ -295,26 +295,70 @@ export async function evaluateClassifier(model: tf.LayersModel, data: LabeledExa
     probabilities.set(p.dataSync() as Float32Array, start * numClasses);
     tf.dispose([X, y, p]);
   }
-  const predictions = new Int32Array(data.n);
-  const confidence = new Float32Array(data.n);
+  return evaluationOf(data.labels, probabilities, numClasses);
+}
+
+/**
+ * The {@link Evaluation} of class probabilities that were computed elsewhere:
+ * e.g. the mean of several models' probabilities (an ensemble), or a model's
+ * outputs saved earlier. Predictions are the argmax (ties to the lower class
+ * index), the loss is the mean cross-entropy −ln p(true class) with
+ * probabilities clipped to [1e-7, 1 − 1e-7] as Keras and TF.js clip them.
+ *
+ * @param yTrue - `[n]` true class indices in [0, numClasses).
+ * @param probabilities - `[n, numClasses]` float32 class probabilities, row-major (each row sums to 1).
+ * @param numClasses - classes per row, an integer ≥ 2.
+ * @throws {ArgumentError} when numClasses is not an integer ≥ 2, yTrue is empty or holds a label
+ *   outside [0, numClasses), or probabilities does not hold n · numClasses finite numbers in [0, 1].
+ * @example
+ * ```ts
+ * const ev = evaluateProbabilities([0, 1, 1], Float32Array.from([0.8, 0.2, 0.3, 0.7, 0.6, 0.4]), 2);
+ * ev.accuracy; // 0.6667 (the third image is wrong)
+ * Array.from(ev.predictions); // [0, 1, 0]
+ * ev.confusion; // [[1, 0], [1, 1]]
+ * // Loss: the mean of −ln 0.8, −ln 0.7 and −ln 0.4 (the probabilities of the true classes):
+ * ev.loss; // 0.4987
+ * ```
+ * @see [Notebook 04b §5 Four models, one split](../../notebooks/04b-cats-vs-dogs.ipynb#5.-Four-models,-one-split)
+ */
+export function evaluateProbabilities(yTrue: ArrayLike<number>, probabilities: Float32Array, numClasses: number): Evaluation {
+  const fn = 'evaluateProbabilities';
+  checkInteger(fn, 'numClasses', numClasses, 2);
+  if (yTrue === null || typeof yTrue !== 'object' || typeof yTrue.length !== 'number' || yTrue.length === 0) {
+    throw new ArgumentError(`${fn}: yTrue must be a non-empty array of class indices, got ${describe(yTrue)}`);
+  }
+  checkLabels(fn, 'yTrue', yTrue, numClasses);
+  if (!(probabilities instanceof Float32Array) || probabilities.length !== yTrue.length * numClasses) {
+    throw new ArgumentError(`${fn}: probabilities must be a Float32Array of n · numClasses = ${yTrue.length * numClasses} values ([n, numClasses] row-major), got ${describe(probabilities)}`);
+  }
+  const bad = probabilities.findIndex((p) => !(p >= 0 && p <= 1));
+  if (bad >= 0) throw new ArgumentError(`${fn}: probabilities must lie in [0, 1], got ${probabilities[bad]} at index ${bad} (row ${Math.floor(bad / numClasses)})`);
+  return evaluationOf(yTrue, probabilities, numClasses);
+}
+
+/** Predictions, confidence, loss, accuracy and confusion matrix of checked probabilities `[n, numClasses]`. */
+function evaluationOf(labels: ArrayLike<number>, probabilities: Float32Array, numClasses: number): Evaluation {
+  const n = labels.length;
+  const predictions = new Int32Array(n);
+  const confidence = new Float32Array(n);
   let lossSum = 0;
   let correct = 0;
-  for (let i = 0; i < data.n; i++) {
+  for (let i = 0; i < n; i++) {
     let best = 0;
     for (let c = 1; c < numClasses; c++) if (probabilities[i * numClasses + c] > probabilities[i * numClasses + best]) best = c;
     predictions[i] = best;
     confidence[i] = probabilities[i * numClasses + best];
-    if (best === data.labels[i]) correct++;
+    if (best === labels[i]) correct++;
     // Same clipping as Keras/TF.js: probabilities in [1e-7, 1 - 1e-7].
-    lossSum -= Math.log(Math.min(Math.max(probabilities[i * numClasses + data.labels[i]], 1e-7), 1 - 1e-7));
+    lossSum -= Math.log(Math.min(Math.max(probabilities[i * numClasses + labels[i]], 1e-7), 1 - 1e-7));
   }
   return {
-    loss: lossSum / data.n,
-    accuracy: correct / data.n,
+    loss: lossSum / n,
+    accuracy: correct / n,
     predictions,
     probabilities,
     confidence,
-    confusion: confusionMatrix(data.labels, predictions, numClasses),
+    confusion: confusionMatrix(labels, predictions, numClasses),
   };
 }
 
