@@ -53,9 +53,12 @@ function transpile(source) {
   }).outputText;
 }
 
-/** Writes the notebook as a CommonJS .js module beside it (hidden name, git-ignored) and returns its path. */
+/**
+ * Writes the notebook as a CommonJS .js module beside it (hidden name, git-ignored, with this process's
+ * id, so that two test runs at once, e.g. CI's Node 20 and Node 24 runs, never share the file) and returns its path.
+ */
 function writeNotebookModule(notebook) {
-  const file = path.join(path.dirname(notebook), `.${path.basename(notebook, '.ipynb')}.module.js`);
+  const file = path.join(path.dirname(notebook), `.${path.basename(notebook, '.ipynb')}.${process.pid}.module.js`);
   fs.writeFileSync(file, transpile(notebookToTypeScript(notebook)));
   return file;
 }

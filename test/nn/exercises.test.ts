@@ -88,8 +88,8 @@ describe('chapter 04 exercises', () => {
     // its code goes beside the notebooks, where `dl-course` resolves, under git-ignored names.
     const student = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'dlc-student-')), '04-mlp-maths.ipynb');
     fs.writeFileSync(student, JSON.stringify(studentVersion()));
-    const check = path.join(ROOT, 'notebooks', '.04-mlp-maths.student.check.ts');
-    const module = path.join(ROOT, 'notebooks', '.04-mlp-maths.student.module.js');
+    const check = path.join(ROOT, 'notebooks', `.04-mlp-maths.student.${process.pid}.check.ts`); // per process: CI runs Node 20 and 24 at once
+    const module = path.join(ROOT, 'notebooks', `.04-mlp-maths.student.${process.pid}.module.js`);
     try {
       const source = notebookToTypeScript(student);
       expect(source).not.toMatch(/BEGIN (SOLUTION|HIDDEN TESTS)/);
