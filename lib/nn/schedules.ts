@@ -46,6 +46,7 @@ export interface CosineDecayOptions {
  * lr(100); // 0
  * cosineDecay({ initial: 1, totalSteps: 10, warmupSteps: 2 })(0); // 0.5
  * ```
+ * @see [Notebook 04b §5 Four models, one split](../../notebooks/04b-cats-vs-dogs.ipynb#5.-Four-models,-one-split)
  */
 export function cosineDecay(options: CosineDecayOptions): LearningRateSchedule {
   const fn = 'cosineDecay';

@@ -24,7 +24,7 @@ interface Cell {
 const cells = (JSON.parse(fs.readFileSync(NOTEBOOK, 'utf8')) as { cells: Cell[] }).cells;
 const text = (c: Cell) => c.source.join('');
 const summary = text(cells.find((c) => c.cell_type === 'markdown' && text(c).startsWith('## Summary'))!);
-const MODELS = ['plain CNN', 'plain CNN + augmentation', 'ResNet', 'ResNet + augmentation'];
+const MODELS = ['plain CNN', 'plain CNN + augmentation', 'ResNet', 'ResNet + augmentation', 'ensemble of the four'];
 
 /** The full lesson's test accuracies as the summary states them: `name X.X%`. */
 function statedAccuracies(): Map<string, number> {
@@ -110,6 +110,10 @@ describe('chapter 04b: the prose against the code', () => {
         const stated = /training loss of ([\d.]+), the plain one at ([\d.]+)/.exec(summary)!.slice(1).map(Number);
         expect(Math.abs(withShortcuts - stated[0])).toBeLessThan(0.1);
         expect(Math.abs(without - stated[1])).toBeLessThan(0.1);
+        // The done-when of the chapter: the model the validation set chooses beats the plain CNN on the test set.
+        const chosen = /best on validation: (.+?); its test accuracy ([\d.]+)% against the plain CNN's ([\d.]+)%/.exec(r.stdout)!;
+        expect(Number(chosen[2]), `${chosen[1]} against the plain CNN`).toBeGreaterThan(Number(chosen[3]));
+        expect(summary).toContain(`the validation set chooses the ${chosen[1]}`);
         for (const [name, stated] of statedAccuracies()) {
           expect(Math.abs(results.get(name)!.testAccuracy - stated), name).toBeLessThanOrEqual(0.06); // a different seed moves them by a few points
         }

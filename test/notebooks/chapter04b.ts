@@ -38,14 +38,17 @@ export function checkChapter04bQuickRun(stdout: string): void {
   expect(small?.[1]).toBe((9 * 3 * 4 + 16 + block(4, 4, false) + block(4, 8, true) + block(8, 8, true) + 8 * 2 + 2 + 6).toLocaleString('en-US'));
   // The four runs, with the chapter-05 CNN's parameters for 2 classes by hand.
   const results = chapter04bResults(stdout);
-  expect([...results.keys()]).toEqual(['plain CNN', 'plain CNN + augmentation', 'ResNet', 'ResNet + augmentation']);
+  expect([...results.keys()]).toEqual(['plain CNN', 'plain CNN + augmentation', 'ResNet', 'ResNet + augmentation', 'ensemble of the four']);
   expect(results.get('plain CNN')!.parameters).toBe(3 * 3 * 3 * 32 + 32 + (3 * 3 * 32 * 64 + 64) + (6 * 6 * 64 * 64 + 64) + (64 * 2 + 2));
+  const members = [...results.values()].slice(0, 4);
+  expect(results.get('ensemble of the four')!.parameters).toBe(members.reduce((sum, r) => sum + r.parameters, 0));
+  expect(results.get('ensemble of the four')!.epoch).toBe(0); // no epoch of its own
   for (const r of results.values()) {
-    expect(r.epoch).toBe(1);
+    if (r !== results.get('ensemble of the four')) expect(r.epoch).toBe(1);
     expect(r.auc).toBeGreaterThanOrEqual(0);
     expect(r.auc).toBeLessThanOrEqual(1);
   }
-  expect(stdout).toMatch(/best on validation: (plain CNN|ResNet)( \+ augmentation)?; its test accuracy [\d.]+% against the plain CNN's [\d.]+%/);
+  expect(stdout).toMatch(/best on validation: ((plain CNN|ResNet)( \+ augmentation)?|ensemble of the four); its test accuracy [\d.]+% against the plain CNN's [\d.]+%/);
   // Augmentation's cost, measured: a small fraction of a training step.
   const cost = /augmentation costs ([\d.]+) ms per minibatch, ([\d.]+)% of a ResNet training step/.exec(stdout);
   expect(cost, 'the augmentation cost line').not.toBeNull();
