@@ -287,26 +287,50 @@ export async function evaluateClassifier(model: tf.LayersModel, data: LabeledExa
     probabilities.set(p.dataSync() as Float32Array, start * numClasses);
     tf.dispose([X, y, p]);
   }
-  const predictions = new Int32Array(data.n);
-  const confidence = new Float32Array(data.n);
+  return evaluationFromProbabilities(fn, probabilities, data.labels, numClasses);
+}
+
+/**
+ * The {@link Evaluation} of class probabilities against true labels: argmax
+ * predictions, their confidence, accuracy, the mean cross-entropy (with the
+ * probabilities clipped to [1e-7, 1 − 1e-7], as Keras and TF.js do) and the
+ * confusion matrix. Every evaluator of a classifier ends here.
+ * @param fn - the calling function's name, for messages.
+ * @param probabilities - `[n, numClasses]` float32, row-major, each row summing to 1.
+ * @param labels - `[n]` int32 true class indices.
+ * @throws {ArgumentError} when the lengths do not match or a label is out of range.
+ * @example
+ * ```ts
+ * const ev = evaluationFromProbabilities('f', new Float32Array([0.9, 0.1, 0.4, 0.6]), new Int32Array([0, 0]), 2);
+ * Array.from(ev.predictions); // [0, 1]
+ * ev.accuracy; // 0.5
+ * ev.loss; // 0.5108 ((−ln 0.9 − ln 0.4) / 2)
+ * ```
+ */
+export function evaluationFromProbabilities(fn: string, probabilities: Float32Array, labels: Int32Array, numClasses: number): Evaluation {
+  const n = labels.length;
+  if (probabilities.length !== n * numClasses) throw new ArgumentError(`${fn}: ${probabilities.length} probabilities for ${n} labels of ${numClasses} classes; expected ${n * numClasses}`);
+  checkLabels(fn, 'labels', labels, numClasses);
+  const predictions = new Int32Array(n);
+  const confidence = new Float32Array(n);
   let lossSum = 0;
   let correct = 0;
-  for (let i = 0; i < data.n; i++) {
+  for (let i = 0; i < n; i++) {
     let best = 0;
     for (let c = 1; c < numClasses; c++) if (probabilities[i * numClasses + c] > probabilities[i * numClasses + best]) best = c;
     predictions[i] = best;
     confidence[i] = probabilities[i * numClasses + best];
-    if (best === data.labels[i]) correct++;
+    if (best === labels[i]) correct++;
     // Same clipping as Keras/TF.js: probabilities in [1e-7, 1 - 1e-7].
-    lossSum -= Math.log(Math.min(Math.max(probabilities[i * numClasses + data.labels[i]], 1e-7), 1 - 1e-7));
+    lossSum -= Math.log(Math.min(Math.max(probabilities[i * numClasses + labels[i]], 1e-7), 1 - 1e-7));
   }
   return {
-    loss: lossSum / data.n,
-    accuracy: correct / data.n,
+    loss: lossSum / n,
+    accuracy: correct / n,
     predictions,
     probabilities,
     confidence,
-    confusion: confusionMatrix(data.labels, predictions, numClasses),
+    confusion: confusionMatrix(labels, predictions, numClasses),
   };
 }
 
