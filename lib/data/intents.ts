@@ -29,7 +29,11 @@ export type IntentName = (typeof INTENT_NAMES)[number];
 /** The splits of the data set. */
 export const INTENT_SPLITS = ['train', 'validation', 'test'] as const;
 
-/** Labelled texts: `texts[i]` has the label `labels[i]`, an index into {@link INTENT_NAMES}. */
+/**
+ * Labelled texts: `texts[i]` has the label `labels[i]`, an index into {@link INTENT_NAMES}.
+ * @see [Notebook 06 §3 Bag of words and TF-IDF](../../notebooks/06-customer-service.ipynb#3.-Bag-of-words-and-TF-IDF)
+ * @see [Notebook 06 §4 A small embedding model](../../notebooks/06-customer-service.ipynb#4.-A-small-embedding-model)
+ */
 export interface LabeledTexts {
   /** `[n]` the messages. */
   texts: string[];
@@ -63,7 +67,15 @@ function packageDataFile(...parts: string[]): string {
   throw new ArgumentError(`loadIntents: data/${parts.join('/')} was not found above ${__dirname}; pass the file's path`);
 }
 
-/** The data set file shipped with the course. */
+/**
+ * The data set file shipped with the course: `data/intents/intents.jsonl` at
+ * the package root.
+ * @throws {ArgumentError} when the file is not found (a package installed without its data).
+ * @example
+ * ```ts
+ * defaultIntentsFile().endsWith('intents.jsonl'); // true
+ * ```
+ */
 export function defaultIntentsFile(): string {
   return packageDataFile('intents', 'intents.jsonl');
 }
@@ -79,7 +91,7 @@ export function defaultIntentsFile(): string {
  * const data = parseIntents('{"intent": "refund", "text": "Money back please", "split": "train"}\n');
  * data.train.texts; // ['Money back please']
  * Array.from(data.train.labels); // [2]
- * parseIntents('{"intent": "weather", "text": "rain?", "split": "train"}'); // throws DataFormatError: … line 1: intent "weather" is not one of order_status, …
+ * parseIntents('{"intent": "weather", "text": "rain?", "split": "train"}'); // throws DataFormatError: parseIntents: intents.jsonl line 1: intent "weather" is not one of order_status
  * ```
  */
 export function parseIntents(source: string, file = 'intents.jsonl'): IntentData {

@@ -51,23 +51,29 @@ export function bagOfWords(texts: readonly string[], vocabulary: Vocabulary): Fl
  * texts' bag-of-words counts: `idf(t) = ln((1 + n) / (1 + df(t))) + 1`, where
  * `df(t)` is the number of texts containing `t` (scikit-learn's default,
  * `smooth_idf=True`: as if one extra text contained every word once, so no
- * division by zero; the `+ 1` keeps words found in every text).
+ * division by zero; the `+ 1` keeps words found in every text). A column
+ * that no training text contains gets idf 0: `<pad>`, and `<unk>` when every
+ * training word is in the vocabulary. A model never sees such a column
+ * during training, so its weights there stay at their random initial
+ * values; weight 0 ignores it, as scikit-learn ignores words outside its
+ * vocabulary (which holds only training words).
  * @param counts - `[n, vocabularySize]` float32 counts of the training texts (from {@link bagOfWords}).
  * @param vocabularySize - columns of `counts`.
- * @returns `[vocabularySize]` float32 weights, each ≥ 1.
+ * @returns `[vocabularySize]` float32 weights: ≥ 1, or 0 for a column no text contains.
  * @throws {ArgumentError} when `counts` is not a Float32Array whose length is a multiple of `vocabularySize`.
  * @example
  * ```ts
- * // 2 texts; word 0 in both, word 1 in one, word 2 in none.
- * Array.from(inverseDocumentFrequency(new Float32Array([1, 2, 0, 3, 0, 0]), 3)); // [1, 1.4055, 2.0986] (ln(3/3)+1, ln(3/2)+1, ln(3/1)+1)
+ * // 2 texts; word 0 in both, word 1 in one, word 2 in none: idf = ln(3/3) + 1, ln(3/2) + 1, and 0.
+ * Array.from(inverseDocumentFrequency(new Float32Array([1, 2, 0, 3, 0, 0]), 3)); // [1, 1.4055, 0]
  * ```
  * @see [Notebook 06 §3 Bag of words and TF-IDF](../../notebooks/06-customer-service.ipynb#3.-Bag-of-words-and-TF-IDF)
+ * @see [Notebook 06 §Exercises](../../notebooks/06-customer-service.ipynb#Exercises)
  */
 export function inverseDocumentFrequency(counts: Float32Array, vocabularySize: number): Float32Array {
   const n = checkCounts('inverseDocumentFrequency', counts, vocabularySize);
   const df = new Float64Array(vocabularySize);
   for (let i = 0; i < n; i++) for (let t = 0; t < vocabularySize; t++) if (counts[i * vocabularySize + t] > 0) df[t]++;
-  return Float32Array.from(df, (d) => Math.log((1 + n) / (1 + d)) + 1);
+  return Float32Array.from(df, (d) => (d === 0 ? 0 : Math.log((1 + n) / (1 + d)) + 1));
 }
 
 /**
@@ -84,6 +90,7 @@ export function inverseDocumentFrequency(counts: Float32Array, vocabularySize: n
  * Array.from(tfIdf(new Float32Array([2, 1]), new Float32Array([1, 2]))); // [0.7071, 0.7071]
  * ```
  * @see [Notebook 06 §3 Bag of words and TF-IDF](../../notebooks/06-customer-service.ipynb#3.-Bag-of-words-and-TF-IDF)
+ * @see [Notebook 06 §Exercises](../../notebooks/06-customer-service.ipynb#Exercises)
  */
 export function tfIdf(counts: Float32Array, idf: Float32Array): Float32Array {
   if (!(idf instanceof Float32Array)) throw new ArgumentError(`tfIdf: idf must be a Float32Array [V] (from inverseDocumentFrequency), got ${describe(idf)}`);

@@ -9,7 +9,11 @@ import { ArgumentError, checkInteger, describe } from '../core/errors';
 
 /** Id of the padding token `<pad>` (fills sequences up to a fixed length). */
 export const PAD_ID = 0;
-/** Id of the unknown-word token `<unk>` (any word not in the vocabulary). */
+/**
+ * Id of the unknown-word token `<unk>` (any word not in the vocabulary).
+ * @see [Notebook 06 §2 Tokens and a vocabulary](../../notebooks/06-customer-service.ipynb#2.-Tokens-and-a-vocabulary)
+ * @see [Notebook 06 §7 Try it](../../notebooks/06-customer-service.ipynb#7.-Try-it)
+ */
 export const UNK_ID = 1;
 
 // A token: letters or digits, with apostrophes inside a word kept (don't, o'clock).
@@ -30,6 +34,9 @@ const TOKEN = /[\p{L}\p{N}]+(?:['’][\p{L}\p{N}]+)*/gu;
  * tokenize('...'); // []
  * ```
  * @see [Notebook 06 §2 Tokens and a vocabulary](../../notebooks/06-customer-service.ipynb#2.-Tokens-and-a-vocabulary)
+ * @see [Notebook 06 §3 Bag of words and TF-IDF](../../notebooks/06-customer-service.ipynb#3.-Bag-of-words-and-TF-IDF)
+ * @see [Notebook 06 §4 A small embedding model](../../notebooks/06-customer-service.ipynb#4.-A-small-embedding-model)
+ * @see [Notebook 06 §7 Try it](../../notebooks/06-customer-service.ipynb#7.-Try-it)
  */
 export function tokenize(text: string): string[] {
   if (typeof text !== 'string') throw new ArgumentError(`tokenize: text must be a string, got ${describe(text)}`);
@@ -58,6 +65,7 @@ export interface VocabularyOptions {
  * vocab.word(2); // 'my'
  * ```
  * @see [Notebook 06 §2 Tokens and a vocabulary](../../notebooks/06-customer-service.ipynb#2.-Tokens-and-a-vocabulary)
+ * @see [Notebook 06 §3 Bag of words and TF-IDF](../../notebooks/06-customer-service.ipynb#3.-Bag-of-words-and-TF-IDF)
  */
 export class Vocabulary {
   /** `[size]` the word of each id; `words[0]` is `<pad>`, `words[1]` `<unk>`. */

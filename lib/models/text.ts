@@ -70,6 +70,7 @@ export interface EmbeddingClassifierConfig {
  * model.outputs[0].shape; // [null, 11]
  * ```
  * @see [Notebook 06 §4 A small embedding model](../../notebooks/06-customer-service.ipynb#4.-A-small-embedding-model)
+ * @see [Notebook 06 §5 Evaluation on the test split](../../notebooks/06-customer-service.ipynb#5.-Evaluation-on-the-test-split)
  */
 export function buildEmbeddingClassifier(config: EmbeddingClassifierConfig): tf.LayersModel {
   const fn = 'buildEmbeddingClassifier';

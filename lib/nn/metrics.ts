@@ -168,6 +168,7 @@ export interface ConfusedPair {
  * ```ts
  * mostConfusedPairs([[5, 1, 3], [0, 4, 0], [2, 0, 6]], 2); // [{ trueClass: 0, predictedClass: 2, count: 3 }, { trueClass: 2, predictedClass: 0, count: 2 }]
  * ```
+ * @see [Notebook 06 §5 Evaluation on the test split](../../notebooks/06-customer-service.ipynb#5.-Evaluation-on-the-test-split)
  */
 export function mostConfusedPairs(confusion: number[][], k = 5): ConfusedPair[] {
   const pairs: ConfusedPair[] = [];
@@ -515,7 +516,8 @@ function checkSelective(fn: string, yTrue: IntArray, yPred: IntArray, confidence
  * curve.coverage; // [1, 1, 0.75, 0.5, 0.25]
  * curve.accuracy; // [0.5, 0.5, 0.6667, 1, 1]
  * ```
- * @see [Notebook 06 §6 "I'm not sure": a confidence threshold](../../notebooks/06-customer-service.ipynb#6.-"I'm-not-sure":-a-confidence-threshold)
+ * @see [Notebook 06 §6 "I'm not sure": a confidence threshold](../../notebooks/06-customer-service.ipynb#6.-%22I'm-not-sure%22:-a-confidence-threshold)
+ * @see [Notebook 06 §Exercises](../../notebooks/06-customer-service.ipynb#Exercises)
  */
 export function coverageAccuracyCurve(yTrue: IntArray, yPred: IntArray, confidence: ArrayLike<number>): CoverageAccuracyCurve {
   const fn = 'coverageAccuracyCurve';
@@ -566,7 +568,7 @@ export interface ConfidenceThreshold {
  * ```ts
  * chooseConfidenceThreshold([0, 1, 2, 0], [0, 1, 0, 1], [0.9, 0.8, 0.6, 0.5], 0.9); // { threshold: 0.8, coverage: 0.5, accuracy: 1, reached: true }
  * ```
- * @see [Notebook 06 §6 "I'm not sure": a confidence threshold](../../notebooks/06-customer-service.ipynb#6.-"I'm-not-sure":-a-confidence-threshold)
+ * @see [Notebook 06 §6 "I'm not sure": a confidence threshold](../../notebooks/06-customer-service.ipynb#6.-%22I'm-not-sure%22:-a-confidence-threshold)
  */
 export function chooseConfidenceThreshold(yTrue: IntArray, yPred: IntArray, confidence: ArrayLike<number>, targetAccuracy: number): ConfidenceThreshold {
   const fn = 'chooseConfidenceThreshold';

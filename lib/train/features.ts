@@ -9,15 +9,16 @@ import * as tf from '@tensorflow/tfjs';
 import { ArgumentError, checkInteger, describe } from '../core/errors';
 import { checkLabels } from '../core/examples';
 import { shuffledIndices } from '../core/random';
-import { outputActivation } from '../models/cnn';
-import { evaluationFromProbabilities, nonFiniteWeight, type Evaluation, type TrainResult } from './classifier';
-import { eventLoopPauser, runTrainingLoop } from './loop';
+import { evaluationFromProbabilities, nonFiniteWeight, predictProbabilities, type Evaluation, type TrainResult } from './classifier';
+import { runTrainingLoop } from './loop';
 import type { ProgressMode } from './progress';
 
 /**
  * n labelled rows of numbers: `features` `[n, width]` row-major, float32
  * (feature values) or int32 (token ids, for an embedding layer); `labels`
  * `[n]` int32 class indices.
+ * @see [Notebook 06 §3 Bag of words and TF-IDF](../../notebooks/06-customer-service.ipynb#3.-Bag-of-words-and-TF-IDF)
+ * @see [Notebook 06 §4 A small embedding model](../../notebooks/06-customer-service.ipynb#4.-A-small-embedding-model)
  */
 export interface FeatureExamples {
   /** Number of examples. */
@@ -93,6 +94,7 @@ function featureBatch(data: FeatureExamples, width: number, indices: ArrayLike<n
  * ev.accuracy; // 0.5
  * ```
  * @see [Notebook 06 §5 Evaluation on the test split](../../notebooks/06-customer-service.ipynb#5.-Evaluation-on-the-test-split)
+ * @see [Notebook 06 §6 "I'm not sure": a confidence threshold](../../notebooks/06-customer-service.ipynb#6.-%22I'm-not-sure%22:-a-confidence-threshold)
  */
 export async function evaluateFeatureClassifier(model: tf.LayersModel, data: FeatureExamples, batchSize = 256): Promise<Evaluation> {
   const fn = 'evaluateFeatureClassifier';
@@ -101,21 +103,12 @@ export async function evaluateFeatureClassifier(model: tf.LayersModel, data: Fea
   checkFeatures(fn, 'data', data, width, numClasses);
   checkInteger(fn, 'batchSize', batchSize, 1);
   if (data.n === 0) throw new ArgumentError(`${fn}: data has no examples (n = 0)`);
-  const logits = outputActivation(model) !== 'softmax';
-  const probabilities = new Float32Array(data.n * numClasses); // [n, numClasses]
   const identity = Int32Array.from({ length: data.n }, (_, i) => i);
-  const pause = eventLoopPauser();
-  for (let start = 0; start < data.n; start += batchSize) {
-    await pause();
-    const end = Math.min(start + batchSize, data.n);
+  const probabilities = await predictProbabilities(model, data.n, batchSize, (start, end) => {
     const { X, y } = featureBatch(data, width, identity, start, end);
-    const p = tf.tidy(() => {
-      const out = model.predict(X) as tf.Tensor2D; // [batch, numClasses]
-      return logits ? tf.softmax(out) : out;
-    });
-    probabilities.set(p.dataSync() as Float32Array, start * numClasses);
-    tf.dispose([X, y, p]);
-  }
+    y.dispose();
+    return X;
+  });
   return evaluationFromProbabilities(fn, probabilities, data.labels, numClasses);
 }
 
@@ -139,6 +132,7 @@ export async function evaluateFeatureClassifier(model: tf.LayersModel, data: Fea
  * ```
  * @see [Notebook 06 §3 Bag of words and TF-IDF](../../notebooks/06-customer-service.ipynb#3.-Bag-of-words-and-TF-IDF)
  * @see [Notebook 06 §4 A small embedding model](../../notebooks/06-customer-service.ipynb#4.-A-small-embedding-model)
+ * @see [Notebook 06 §5 Evaluation on the test split](../../notebooks/06-customer-service.ipynb#5.-Evaluation-on-the-test-split)
  */
 export async function trainFeatureClassifier(model: tf.LayersModel, train: FeatureExamples, options: FeatureTrainOptions = {}): Promise<TrainResult> {
   const fn = 'trainFeatureClassifier';

@@ -18,11 +18,11 @@ describe('TF-IDF, against a hand computation', () => {
   const texts = ['a b', 'a b a', 'c'];
   const train = ['a b', 'a b', 'a c'];
   const v = Vocabulary.fit(train.map(tokenize));
-  it('idf(t) = ln((1 + n) / (1 + df)) + 1 on the training texts', () => {
+  it('idf(t) = ln((1 + n) / (1 + df)) + 1 on the training texts, 0 where df = 0 (<pad>, <unk>)', () => {
     expect(v.words).toEqual(['<pad>', '<unk>', 'a', 'b', 'c']);
     const idf = inverseDocumentFrequency(bagOfWords(train, v), v.size);
     // n = 3; df: <pad> 0, <unk> 0, a 3, b 2, c 1.
-    const hand = [Math.log(4 / 1) + 1, Math.log(4 / 1) + 1, Math.log(4 / 4) + 1, Math.log(4 / 3) + 1, Math.log(4 / 2) + 1];
+    const hand = [0, 0, Math.log(4 / 4) + 1, Math.log(4 / 3) + 1, Math.log(4 / 2) + 1];
     Array.from(idf).forEach((x, i) => expect(x).toBeCloseTo(hand[i], 6));
   });
   it('rows are counts × idf, divided by their L2 norm', () => {
@@ -40,8 +40,12 @@ describe('TF-IDF, against a hand computation', () => {
     for (let i = 0; i < 3; i++) expect(Math.hypot(...X.subarray(i * 5, i * 5 + 5))).toBeCloseTo(1, 6);
   });
   it('matches the docstring examples (scikit-learn TfidfVectorizer defaults: smooth idf, L2 rows)', () => {
-    expect(Array.from(inverseDocumentFrequency(new Float32Array([1, 2, 0, 3, 0, 0]), 3)).map((x) => +x.toFixed(4))).toEqual([1, 1.4055, 2.0986]);
+    expect(Array.from(inverseDocumentFrequency(new Float32Array([1, 2, 0, 3, 0, 0]), 3)).map((x) => +x.toFixed(4))).toEqual([1, 1.4055, 0]);
     expect(Array.from(tfIdf(new Float32Array([2, 1]), new Float32Array([1, 2]))).map((x) => +x.toFixed(4))).toEqual([0.7071, 0.7071]);
+  });
+  it('ignores unknown words: a test text of unknown words only gives a zero row', () => {
+    const idf = inverseDocumentFrequency(bagOfWords(train, v), v.size);
+    expect(Array.from(tfIdf(bagOfWords(['zebra', 'zebra b'], v), idf)).map((x) => +x.toFixed(6))).toEqual([0, 0, 0, 0, 0, 0, 0, 0, 1, 0]);
   });
   it('leaves an all-zero row at zero', () => {
     expect(Array.from(tfIdf(new Float32Array([0, 0]), new Float32Array([1, 2])))).toEqual([0, 0]);

@@ -53,8 +53,9 @@ function results(out: string) {
 /** Checks one quick run's printed results against the summary, with a tolerance another seed meets. */
 function checkAgainstSummary(out: string): void {
   const r = results(out);
-  // Measured with seeds 0, 1, 2 (the notebook's pipeline as a script): TF-IDF 77.0%, 75.2%, 77.0%;
-  // the embedding model 85.5%, 76.4%, 81.2%, which is why the notebook shows three seeds.
+  // Softmax regression on TF-IDF is convex: the seed changes only its start and the shuffles (seeds 0–2
+  // in a script run of the same pipeline: within 2 points). The embedding model is not: seeds 0, 1, 2
+  // give 85.5%, 76.4%, 81.2%, which is why the notebook shows three seeds and the one-seed tolerance is wider.
   expect(Math.abs(r.tfIdf - stated.tfIdf), 'TF-IDF test accuracy').toBeLessThanOrEqual(0.05);
   expect(Math.abs(r.embedding - stated.embedding), 'embedding test accuracy (one seed)').toBeLessThanOrEqual(0.1);
   expect(r.seeds[0]).toBe(r.embedding); // seed 0 is the model of the rest of the chapter
@@ -86,7 +87,12 @@ describe('chapter 06: the quick run as a module', () => {
     const trainWords = new Set(data.train.texts.flatMap(tokenize));
     const testTokens = data.test.texts.flatMap(tokenize);
     expect(test).toBeCloseTo((100 * testTokens.filter((w) => !trainWords.has(w)).length) / testTokens.length, 1);
-    expect(summary).toContain(`about ${Math.round(test)}% of the test tokens`);
+    expect(Math.abs(numbers(summary, /about ([\d.]+)% of the test tokens/)[0] - test)).toBeLessThanOrEqual(1);
+  });
+  it('prints the longest message’s length, within sequenceLength (no message is cut)', () => {
+    const longest = Math.max(...[data.train, data.validation, data.test].flatMap((s) => s.texts.map((t) => tokenize(t).length)));
+    expect(out).toContain(`longest message: ${longest} tokens; sequenceLength: ${config.sequenceLength}`);
+    expect(longest).toBeLessThanOrEqual(config.sequenceLength);
   });
   it('TF-IDF by the library equals the hand computation', () => {
     const [a, b, c, ha, hb, hc] = numbers(out, /idf of a, b, c: library ([\d.]+), ([\d.]+), ([\d.]+); by hand ([\d.]+), ([\d.]+), ([\d.]+)/);
