@@ -5,18 +5,14 @@
  * quick-mode runs, as a plain module and in a real tslab kernel.
  */
 import * as fs from 'node:fs';
-import { createRequire } from 'node:module';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CHAPTER06_CONFIG, INTENT_NAMES, Vocabulary, loadIntents, tokenize } from '../../lib';
-import { ROOT, notebookKernelRun, notebookToTypeScript, runNotebookQuick, strictDiagnostics } from '../helpers/notebook';
+import { checkGradedCells, checkStudentVersion, type NotebookCell } from '../helpers/exercises';
+import { ROOT, notebookKernelRun, runNotebookQuick } from '../helpers/notebook';
 
 const NOTEBOOK = path.join(ROOT, 'notebooks', '06-customer-service.ipynb');
-interface Cell {
-  cell_type: string;
-  source: string[];
-  metadata: { course?: { exercise: string; role: string; points: number }; nbgrader?: Record<string, unknown> };
+interface Cell extends NotebookCell {
   outputs?: { output_type: string; text?: string[]; data?: Record<string, unknown> }[];
 }
 const cells = (JSON.parse(fs.readFileSync(NOTEBOOK, 'utf8')) as { cells: Cell[] }).cells;
@@ -136,29 +132,10 @@ describe('chapter 06: the quick run in a real tslab kernel', () => {
 
 describe('chapter 06: exercises', () => {
   it('has two graded exercises, each a solution cell then a test cell with course and nbgrader metadata', () => {
-    const graded = cells.filter((c) => c.metadata.course);
-    expect(graded.map((c) => `${c.metadata.course!.exercise}/${c.metadata.course!.role}`)).toEqual(['ex06-tfidf-row/solution', 'ex06-tfidf-row/tests', 'ex06-abstain/solution', 'ex06-abstain/tests']);
-    for (const c of graded) {
-      const { exercise, role, points } = c.metadata.course!;
-      expect(text(c).split('\n')[0]).toBe(`// exercise: ${exercise}, points: ${points}${role === 'tests' ? ' (tests)' : ''}`);
-      expect(c.metadata.nbgrader).toMatchObject(role === 'solution' ? { solution: true, grade: false, grade_id: exercise } : { grade: true, points, grade_id: `${exercise}-tests`, locked: true });
-      expect(text(c)).toMatch(role === 'solution' ? /\/\/ BEGIN SOLUTION[^]*\/\/ END SOLUTION/ : /\/\/ BEGIN HIDDEN TESTS[^]*\/\/ END HIDDEN TESTS/);
-    }
+    checkGradedCells(cells, ['ex06-tfidf-row/solution', 'ex06-tfidf-row/tests', 'ex06-abstain/solution', 'ex06-abstain/tests']);
   });
 
   it('builds a student version (npm run course) without the solutions or hidden tests, that type-checks strictly', () => {
-    const course = createRequire(__filename)(path.join(ROOT, 'scripts', 'course.cjs')) as { studentNotebook(nb: unknown, name?: string): unknown };
-    const student = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'dlc-student-')), '06-customer-service.ipynb');
-    fs.writeFileSync(student, JSON.stringify(course.studentNotebook(JSON.parse(fs.readFileSync(NOTEBOOK, 'utf8')), '06-customer-service.ipynb')));
-    const check = path.join(ROOT, 'notebooks', '.06-customer-service.student.check.ts');
-    try {
-      const source = notebookToTypeScript(student);
-      expect(source).not.toMatch(/BEGIN (SOLUTION|HIDDEN TESTS)/);
-      expect(source).toContain("throw new Error('not implemented: ex06-tfidf-row')");
-      expect(source).not.toContain('dl.coverageAccuracyCurve(yT'); // a hidden test
-      expect(strictDiagnostics(source, check)).toEqual([]);
-    } finally {
-      for (const f of [student, check]) fs.rmSync(f, { force: true });
-    }
+    checkStudentVersion(NOTEBOOK, 'ex06-tfidf-row', 'dl.coverageAccuracyCurve(yT');
   }, 120_000);
 });
