@@ -54,23 +54,20 @@ export interface IntentData {
 }
 
 /**
- * The folder of the course's data files (data/ at the package root: found by
- * walking up from this file, in lib/ or in dist/lib/).
+ * A file of the course's data folder (data/ at the package root: two
+ * folders above this file in lib/data/, three in dist/lib/data/). Found
+ * without probing other folders, so that it works where only the package's
+ * files may be read (the grader's sandbox, scripts/grade.cjs).
  */
 function packageDataFile(...parts: string[]): string {
-  let dir = __dirname;
-  for (let i = 0; i < 6; i++) {
-    const candidate = path.join(dir, 'data', ...parts);
-    if (fs.existsSync(candidate) && fs.existsSync(path.join(dir, 'package.json'))) return candidate;
-    dir = path.dirname(dir);
-  }
-  throw new ArgumentError(`loadIntents: data/${parts.join('/')} was not found above ${__dirname}; pass the file's path`);
+  const up = path.basename(path.dirname(path.dirname(__dirname))) === 'dist' ? 3 : 2;
+  const root = path.resolve(__dirname, ...Array<string>(up).fill('..'));
+  return path.join(root, 'data', ...parts);
 }
 
 /**
  * The data set file shipped with the course: `data/intents/intents.jsonl` at
  * the package root.
- * @throws {ArgumentError} when the file is not found (a package installed without its data).
  * @example
  * ```ts
  * defaultIntentsFile().endsWith('intents.jsonl'); // true
