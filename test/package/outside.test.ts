@@ -38,7 +38,7 @@ describe('the packed library, installed in a fresh project', () => {
     npm(['install', '--no-audit', '--no-fund', '--prefer-offline', tarball, 'typescript@5.9.3', '@types/node@20'], project);
   }, 600_000);
 
-  it('ships no tests, notebooks, caches, downloaded data or source maps; ships the course's own intent data (chapter 06)', () => {
+  it('ships no tests, notebooks, caches, downloaded data or source maps; ships the course’s own intent data (chapter 06)', () => {
     const files = (JSON.parse(npm(['pack', '--dry-run', '--json', '--ignore-scripts'], ROOT)) as { files: { path: string }[] }[])[0].files.map((f) => f.path);
     expect(files.filter((f) => /^(test|notebooks|runs|course|bench|scripts|\.cache|\.jupyter)\/|\.map$|\.tar\.gz$|\.bin$/.test(f))).toEqual([]);
     expect(files).toContain('dist/lib/index.js');
