@@ -149,3 +149,19 @@ export { loadModel, saveModel } from './models/io';
 export { guardImageInput } from './models/input_guard';
 export { imageGrid, sampleIndices } from './plot/images';
 export type { ImageGridOptions } from './plot/images';
+
+// ---- Chapter 06, applications (a): a customer-service intent classifier: tokens, vocabulary, TF-IDF, word embeddings, "I'm not sure" ----
+export { INTENT_NAMES, INTENT_SPLITS, defaultIntentsFile, loadIntents, parseIntents } from './data/intents';
+export type { IntentData, IntentName, LabeledTexts } from './data/intents';
+export { PAD_ID, UNK_ID, Vocabulary, tokenize } from './data/tokenizer';
+export type { VocabularyOptions } from './data/tokenizer';
+export { bagOfWords, inverseDocumentFrequency, tfIdf } from './data/text_features';
+export { chooseConfidenceThreshold, coverageAccuracyCurve, perClassPrecisionRecall } from './nn/metrics';
+export type { ConfidenceThreshold, CoverageAccuracyCurve, PerClassPrecisionRecall } from './nn/metrics';
+export { buildEmbeddingClassifier, buildSoftmaxRegression } from './models/text';
+export type { EmbeddingClassifierConfig, SoftmaxRegressionConfig } from './models/text';
+export { evaluateFeatureClassifier, trainFeatureClassifier } from './train/features';
+export type { FeatureExamples, FeatureTrainOptions } from './train/features';
+
+export { CHAPTER06_CONFIG } from './train/config';
+export type { Chapter06Config } from './train/config';

@@ -307,6 +307,9 @@ function linkedPackages(modules) {
       aliases[e.name] = entry;
       // The entry's folder (dl-course: dist/lib), never the whole repository behind the link.
       reads.push(path.join(real, 'package.json'), path.dirname(entry) === real ? entry : path.dirname(entry));
+      // The data the package ships (dl-course: data/intents, chapter 06), as listed in its package.json "files".
+      const shipped = (JSON.parse(fs.readFileSync(path.join(real, 'package.json'), 'utf8')).files || []).filter((f) => /^data\//.test(f));
+      for (const f of shipped) if (fs.existsSync(path.join(real, f))) reads.push(path.resolve(real, f));
     } catch {
       // a broken link: nothing to read
     }

@@ -10,6 +10,7 @@ import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import { ArgumentError, describe } from '../core/errors';
 import { registerFastConvGradients } from './kernels/conv2d_grad';
+import { registerSegmentSumKernels } from './kernels/segment_sum';
 import { registerFastWasmTrainingKernels } from './kernels/wasm_training';
 import { WASM_THREADS_ENV_VAR, resolveWasmThreads, useThreadedWasm, wasmThreadsInfo } from './threads/wasm_threads';
 
@@ -183,6 +184,7 @@ async function tryCandidate(c: Candidate, versions: Record<string, string>, wasm
       return { candidate: c.pkg, why: isNotFound(err, c.pkg) ? 'not installed' : 'failed to load', message: firstLines(err) };
     }
     registerFastConvGradients();
+    registerSegmentSumKernels();
     registerFastWasmTrainingKernels();
     try {
       // Threaded SIMD build over worker_threads (lib/backend/threads/wasm_threads.ts);
@@ -198,6 +200,7 @@ async function tryCandidate(c: Candidate, versions: Record<string, string>, wasm
     return undefined;
   }
   registerFastConvGradients();
+  registerSegmentSumKernels();
   if (!(await tf.setBackend('cpu'))) {
     return { candidate: c.pkg, why: 'failed to load', message: "tf.setBackend('cpu') returned false" };
   }
@@ -212,7 +215,9 @@ async function tryCandidate(c: Candidate, versions: Record<string, string>, wasm
  * (`wasm`), plain JavaScript (`cpu`). For `wasm` and `cpu` it registers the
  * course's fast convolution gradients (lib/backend/kernels/conv2d_grad.ts), without
  * which `wasm` cannot train a CNN and `cpu` trains it at ~1 image/s, and for
- * `wasm` also faster BatchMatMul / MaxPoolGrad / Sum (lib/backend/kernels/wasm_training.ts).
+ * `wasm` also faster BatchMatMul / MaxPoolGrad / Sum (lib/backend/kernels/wasm_training.ts);
+ * for both, a one-pass UnsortedSegmentSum, the gradient of an embedding
+ * layer (lib/backend/kernels/segment_sum.ts: missing on `wasm`, very slow on `cpu`).
  *
  * `options.backend`, else the environment variable `DL_COURSE_BACKEND`
  * (`tensorflow` | `wasm` | `cpu`; empty = unset), restricts the choice to that
@@ -251,6 +256,7 @@ async function tryCandidate(c: Candidate, versions: Record<string, string>, wasm
  * @see [Notebook 04: the maths of an MLP](../../notebooks/04-mlp-maths.ipynb#Chapter-04:-the-maths-of-an-MLP)
  * @see [Notebook 04b: cats against dogs with a small ResNet](../../notebooks/04b-cats-vs-dogs.ipynb#Chapter-04b:-cats-against-dogs-with-a-small-ResNet)
  * @see [Notebook 05: a CNN for CIFAR-10](../../notebooks/05-cifar10-cnn.ipynb#Chapter-05:-a-CNN-for-CIFAR-10)
+ * @see [Notebook 06: a customer-service intent classifier](../../notebooks/06-customer-service.ipynb#Chapter-06:-a-customer-service-intent-classifier)
  */
 export async function initBackend(options: InitBackendOptions = {}): Promise<BackendReport> {
   const { request, source } = resolveRequest(options);
@@ -365,6 +371,7 @@ export function backendReport(): BackendReport | undefined {
  * @see [Notebook 04: the maths of an MLP](../../notebooks/04-mlp-maths.ipynb#Chapter-04:-the-maths-of-an-MLP)
  * @see [Notebook 04b: cats against dogs with a small ResNet](../../notebooks/04b-cats-vs-dogs.ipynb#Chapter-04b:-cats-against-dogs-with-a-small-ResNet)
  * @see [Notebook 05: a CNN for CIFAR-10](../../notebooks/05-cifar10-cnn.ipynb#Chapter-05:-a-CNN-for-CIFAR-10)
+ * @see [Notebook 06: a customer-service intent classifier](../../notebooks/06-customer-service.ipynb#Chapter-06:-a-customer-service-intent-classifier)
  */
 export function formatBackendReport(r: BackendReport): string {
   const gpu = r.gpu === 'unknown' ? 'unknown' : r.gpu ? 'yes' : 'no';

@@ -127,6 +127,8 @@ export interface Showable {
  * @see [Notebook 05 §1 The data](../../notebooks/05-cifar10-cnn.ipynb#1.-The-data)
  * @see [Notebook 05 §2 The model](../../notebooks/05-cifar10-cnn.ipynb#2.-The-model)
  * @see [Notebook 05 §4 Evaluation](../../notebooks/05-cifar10-cnn.ipynb#4.-Evaluation)
+ * @see [Notebook 06 §1 The data](../../notebooks/06-customer-service.ipynb#1.-The-data)
+ * @see [Notebook 06 §5 Evaluation on the test split](../../notebooks/06-customer-service.ipynb#5.-Evaluation-on-the-test-split)
  */
 export function show(item: Showable): void {
   const t = kernelTslab();

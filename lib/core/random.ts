@@ -15,6 +15,7 @@ import { checkInteger } from './errors';
  * @see [Notebook 01 §5 How fast is this machine? The CNN's FLOPs against a timed run](../../notebooks/01-background.ipynb#5.-How-fast-is-this-machine?-The-CNN's-FLOPs-against-a-timed-run)
  * @see [Notebook 03 §Exercises](../../notebooks/03-training-pipeline.ipynb#Exercises)
  * @see [Notebook 04b §Exercises](../../notebooks/04b-cats-vs-dogs.ipynb#Exercises)
+ * @see [Notebook 06 §Exercises](../../notebooks/06-customer-service.ipynb#Exercises)
  */
 export function seededRandom(seed: number): () => number {
   checkInteger('seededRandom', 'seed', seed, 0, 2 ** 32 - 1);

@@ -4,7 +4,9 @@
  * labels as class indices or one-hot rows (Bishop, "Pattern Recognition and Machine Learning",
  * §1.5; the confusion matrix as in scikit-learn: rows true, columns predicted),
  * and for one class against the rest: precision, recall and the decision
- * threshold that trades one for the other.
+ * threshold that trades one for the other; per-class precision and recall of
+ * a multi-class confusion matrix; and the coverage and accuracy of a
+ * classifier that answers only above a confidence threshold.
  */
 import * as tf from '@tensorflow/tfjs';
 import { ArgumentError, checkInteger, describe } from '../core/errors';
@@ -166,6 +168,7 @@ export interface ConfusedPair {
  * ```ts
  * mostConfusedPairs([[5, 1, 3], [0, 4, 0], [2, 0, 6]], 2); // [{ trueClass: 0, predictedClass: 2, count: 3 }, { trueClass: 2, predictedClass: 0, count: 2 }]
  * ```
+ * @see [Notebook 06 §5 Evaluation on the test split](../../notebooks/06-customer-service.ipynb#5.-Evaluation-on-the-test-split)
  */
 export function mostConfusedPairs(confusion: number[][], k = 5): ConfusedPair[] {
   const pairs: ConfusedPair[] = [];
@@ -262,10 +265,10 @@ export function applyThreshold(scores: ArrayLike<number>, threshold: number): In
   return Int32Array.from({ length: scores.length }, (_, i) => (scores[i] >= threshold ? 1 : 0));
 }
 
-function checkScores(fn: string, scores: ArrayLike<number>): void {
-  if (scores == null || typeof scores.length !== 'number') throw new ArgumentError(`${fn}: scores must be an array of numbers, got ${describe(scores)}`);
+function checkScores(fn: string, scores: ArrayLike<number>, arg = 'scores'): void {
+  if (scores == null || typeof scores.length !== 'number') throw new ArgumentError(`${fn}: ${arg} must be an array of numbers, got ${describe(scores)}`);
   for (let i = 0; i < scores.length; i++) {
-    if (typeof scores[i] !== 'number' || !Number.isFinite(scores[i])) throw new ArgumentError(`${fn}: scores[${i}] must be a finite number, got ${describe(scores[i])}`);
+    if (typeof scores[i] !== 'number' || !Number.isFinite(scores[i])) throw new ArgumentError(`${fn}: ${arg}[${i}] must be a finite number, got ${describe(scores[i])}`);
   }
 }
 
@@ -427,4 +430,156 @@ export function rocAuc(yTrue: IntArray, scores: ArrayLike<number>): number {
   let area = 0;
   for (let k = 1; k < fpr.length; k++) area += ((fpr[k] - fpr[k - 1]) * (tpr[k] + tpr[k - 1])) / 2;
   return area;
+}
+
+/** Precision and recall of each class, from {@link perClassPrecisionRecall}. */
+export interface PerClassPrecisionRecall {
+  /** `[numClasses]` of the examples predicted c, the fraction that are c; `NaN` when nothing is predicted c. */
+  precision: number[];
+  /** `[numClasses]` of the examples of class c, the fraction predicted c; `NaN` for a class with no examples. */
+  recall: number[];
+  /** `[numClasses]` examples of each class (the row sums: scikit-learn's "support"). */
+  support: number[];
+}
+
+/**
+ * Precision and recall of each class against the rest, read from a
+ * confusion matrix: for class c, TP is the diagonal entry, FP the rest of
+ * column c, FN the rest of row c (scikit-learn's `classification_report`;
+ * Manning, Raghavan & Schütze, "Introduction to Information Retrieval",
+ * §13.6). Recall of c is {@link perClassAccuracy}'s entry for c.
+ * @param confusion - `[numClasses, numClasses]` counts, rows true class, columns predicted (see {@link confusionMatrix}).
+ * @throws {ArgumentError} when `confusion` is not a square matrix of counts (integers ≥ 0).
+ * @example
+ * ```ts
+ * const r = perClassPrecisionRecall([[3, 1], [2, 4]]);
+ * r.precision; // [0.6, 0.8] (3 of 5 predicted 0, 4 of 5 predicted 1)
+ * r.recall; // [0.75, 0.6667]
+ * r.support; // [4, 6]
+ * ```
+ * @see [Notebook 06 §5 Evaluation on the test split](../../notebooks/06-customer-service.ipynb#5.-Evaluation-on-the-test-split)
+ */
+export function perClassPrecisionRecall(confusion: number[][]): PerClassPrecisionRecall {
+  const fn = 'perClassPrecisionRecall';
+  if (!Array.isArray(confusion) || confusion.length === 0) throw new ArgumentError(`${fn}: confusion must be a non-empty square array of counts, got ${describe(confusion)}`);
+  const k = confusion.length;
+  confusion.forEach((row, t) => {
+    if (!Array.isArray(row) || row.length !== k) throw new ArgumentError(`${fn}: confusion must be square [${k}, ${k}], but row ${t} is ${describe(row)}`);
+    row.forEach((v, p) => {
+      if (!Number.isInteger(v) || v < 0) throw new ArgumentError(`${fn}: confusion[${t}][${p}] must be a count (an integer >= 0), got ${describe(v)}`);
+    });
+  });
+  const out: PerClassPrecisionRecall = { precision: [], recall: [], support: [] };
+  for (let c = 0; c < k; c++) {
+    const tp = confusion[c][c];
+    const rowSum = confusion[c].reduce((a, b) => a + b, 0);
+    const colSum = confusion.reduce((s, row) => s + row[c], 0);
+    out.precision.push(precisionOfCounts({ tp, fp: colSum - tp }));
+    out.recall.push(recallOfCounts({ tp, fn: rowSum - tp }));
+    out.support.push(rowSum);
+  }
+  return out;
+}
+
+/** Coverage and accuracy of a classifier that answers only when confident, at each threshold ({@link coverageAccuracyCurve}). */
+export interface CoverageAccuracyCurve {
+  /** `[k]` the confidence thresholds, ascending. */
+  thresholds: number[];
+  /** `[k]` fraction of the examples answered (confidence ≥ threshold), in [0, 1]. */
+  coverage: number[];
+  /** `[k]` accuracy on the answered examples; `NaN` where none is answered. */
+  accuracy: number[];
+}
+
+function checkSelective(fn: string, yTrue: IntArray, yPred: IntArray, confidence: ArrayLike<number>): void {
+  checkLabels(fn, yTrue, yPred);
+  checkScores(fn, confidence, 'confidence');
+  if (confidence.length !== yTrue.length) throw new ArgumentError(`${fn}: confidence has ${confidence.length} values but yTrue has ${yTrue.length}; they must have the same length`);
+}
+
+/**
+ * Selective classification: the classifier answers an example only when its
+ * confidence (e.g. the largest softmax probability) is at least a threshold
+ * and says "I'm not sure" otherwise. For each threshold: the coverage (the
+ * fraction answered) and the accuracy of the answers (the risk–coverage
+ * curve of Geifman & El-Yaniv, "Selective Classification for Deep Neural
+ * Networks", NeurIPS 2017, with accuracy = 1 − risk). The thresholds are 0
+ * (answer everything) and each distinct confidence, ascending.
+ * @param yTrue - `[n]` true class indices.
+ * @param yPred - `[n]` predicted class indices.
+ * @param confidence - `[n]` the confidence of each prediction, finite.
+ * @throws {ArgumentError} when the lengths differ or a confidence is not finite.
+ * @example
+ * ```ts
+ * const curve = coverageAccuracyCurve([0, 1, 2, 0], [0, 1, 0, 1], [0.9, 0.8, 0.6, 0.5]);
+ * curve.thresholds; // [0, 0.5, 0.6, 0.8, 0.9]
+ * curve.coverage; // [1, 1, 0.75, 0.5, 0.25]
+ * curve.accuracy; // [0.5, 0.5, 0.6667, 1, 1]
+ * ```
+ * @see [Notebook 06 §6 "I'm not sure": a confidence threshold](../../notebooks/06-customer-service.ipynb#6.-%22I'm-not-sure%22:-a-confidence-threshold)
+ * @see [Notebook 06 §Exercises](../../notebooks/06-customer-service.ipynb#Exercises)
+ */
+export function coverageAccuracyCurve(yTrue: IntArray, yPred: IntArray, confidence: ArrayLike<number>): CoverageAccuracyCurve {
+  const fn = 'coverageAccuracyCurve';
+  checkSelective(fn, yTrue, yPred, confidence);
+  const n = yTrue.length;
+  const thresholds = [...new Set([0, ...Array.from(confidence)])].sort((a, b) => a - b);
+  const curve: CoverageAccuracyCurve = { thresholds, coverage: [], accuracy: [] };
+  for (const t of thresholds) {
+    let answered = 0;
+    let correct = 0;
+    for (let i = 0; i < n; i++) {
+      if (confidence[i] < t) continue;
+      answered++;
+      if (yTrue[i] === yPred[i]) correct++;
+    }
+    curve.coverage.push(n === 0 ? NaN : answered / n);
+    curve.accuracy.push(answered === 0 ? NaN : correct / answered);
+  }
+  return curve;
+}
+
+/** The threshold {@link chooseConfidenceThreshold} picked, with the coverage and accuracy it gives on the examples it was chosen on. */
+export interface ConfidenceThreshold {
+  /** Answer when confidence ≥ this; below it, "I'm not sure". */
+  threshold: number;
+  /** Fraction of the examples answered at this threshold. */
+  coverage: number;
+  /** Accuracy of the answered examples at this threshold. */
+  accuracy: number;
+  /** Whether the target accuracy was reached; when not, the threshold of the highest accuracy is returned. */
+  reached: boolean;
+}
+
+/**
+ * The lowest confidence threshold whose answers are at least
+ * `targetAccuracy` correct, on held-out (validation) examples: the most
+ * messages answered subject to "when it answers, it is right at least this
+ * often". The lowest such threshold maximises coverage, since coverage never
+ * rises with the threshold. When no threshold reaches the target, the one
+ * with the highest accuracy (the lowest of those, for the most coverage) is
+ * returned with `reached: false`.
+ * @param yTrue - `[n]` true class indices, n ≥ 1.
+ * @param yPred - `[n]` predicted class indices.
+ * @param confidence - `[n]` the confidence of each prediction.
+ * @param targetAccuracy - in (0, 1].
+ * @throws {ArgumentError} as {@link coverageAccuracyCurve}, when there are no examples, or when `targetAccuracy` is not in (0, 1].
+ * @example
+ * ```ts
+ * chooseConfidenceThreshold([0, 1, 2, 0], [0, 1, 0, 1], [0.9, 0.8, 0.6, 0.5], 0.9); // { threshold: 0.8, coverage: 0.5, accuracy: 1, reached: true }
+ * ```
+ * @see [Notebook 06 §6 "I'm not sure": a confidence threshold](../../notebooks/06-customer-service.ipynb#6.-%22I'm-not-sure%22:-a-confidence-threshold)
+ */
+export function chooseConfidenceThreshold(yTrue: IntArray, yPred: IntArray, confidence: ArrayLike<number>, targetAccuracy: number): ConfidenceThreshold {
+  const fn = 'chooseConfidenceThreshold';
+  if (typeof targetAccuracy !== 'number' || !(targetAccuracy > 0 && targetAccuracy <= 1)) throw new ArgumentError(`${fn}: targetAccuracy must be a number in (0, 1], got ${describe(targetAccuracy)}`);
+  checkSelective(fn, yTrue, yPred, confidence);
+  if (yTrue.length === 0) throw new ArgumentError(`${fn}: there are no examples to choose the threshold on (n = 0)`);
+  const curve = coverageAccuracyCurve(yTrue, yPred, confidence);
+  const at = (k: number, reached: boolean): ConfidenceThreshold => ({ threshold: curve.thresholds[k], coverage: curve.coverage[k], accuracy: curve.accuracy[k], reached });
+  const k = curve.accuracy.findIndex((a) => a >= targetAccuracy);
+  if (k >= 0) return at(k, true);
+  let best = 0;
+  for (let j = 1; j < curve.accuracy.length; j++) if (curve.accuracy[j] > curve.accuracy[best]) best = j;
+  return at(best, false);
 }

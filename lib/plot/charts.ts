@@ -69,6 +69,7 @@ export function historyFigure(history: EpochRecord[], title = 'Training history'
  * @see [Notebook 03 §7 What did it learn?](../../notebooks/03-training-pipeline.ipynb#7.-What-did-it-learn?)
  * @see [Notebook 04 §8 Training the MLP on Fashion-MNIST](../../notebooks/04-mlp-maths.ipynb#8.-Training-the-MLP-on-Fashion-MNIST)
  * @see [Notebook 05 §4 Evaluation](../../notebooks/05-cifar10-cnn.ipynb#4.-Evaluation)
+ * @see [Notebook 06 §5 Evaluation on the test split](../../notebooks/06-customer-service.ipynb#5.-Evaluation-on-the-test-split)
  */
 export function confusionMatrixFigure(matrix: number[][], classNames: readonly string[], title = 'Confusion matrix'): Figure {
   checkSquare('confusionMatrixFigure', matrix, classNames);
@@ -114,6 +115,7 @@ function checkSquare(fn: string, matrix: number[][], classNames: readonly string
  * @see [Notebook 03 §7 What did it learn?](../../notebooks/03-training-pipeline.ipynb#7.-What-did-it-learn?)
  * @see [Notebook 04b §6 Evaluation: ROC and AUC](../../notebooks/04b-cats-vs-dogs.ipynb#6.-Evaluation:-ROC-and-AUC)
  * @see [Notebook 05 §4 Evaluation](../../notebooks/05-cifar10-cnn.ipynb#4.-Evaluation)
+ * @see [Notebook 06 §5 Evaluation on the test split](../../notebooks/06-customer-service.ipynb#5.-Evaluation-on-the-test-split)
  */
 export function confusionMatrixTable(matrix: number[][], classNames: readonly string[]): string {
   checkSquare('confusionMatrixTable', matrix, classNames);
@@ -133,6 +135,7 @@ export function confusionMatrixTable(matrix: number[][], classNames: readonly st
  * @see [Notebook 03 §2 Minibatches](../../notebooks/03-training-pipeline.ipynb#2.-Minibatches)
  * @see [Notebook 05 §1 The data](../../notebooks/05-cifar10-cnn.ipynb#1.-The-data)
  * @see [Notebook 05 §2 The model](../../notebooks/05-cifar10-cnn.ipynb#2.-The-model)
+ * @see [Notebook 06 §2 Tokens and a vocabulary](../../notebooks/06-customer-service.ipynb#2.-Tokens-and-a-vocabulary)
  */
 export function barFigure(labels: readonly string[], values: readonly number[], title: string, yTitle = ''): Figure {
   if (labels.length !== values.length) throw new ArgumentError(`barFigure: labels has ${labels.length} entries but values has ${values.length}`);
@@ -230,6 +233,8 @@ export function imageGridHtml(pixels: Uint8Array, shape: [number, number, number
  * @see [Notebook 04b §3 A small ResNet](../../notebooks/04b-cats-vs-dogs.ipynb#3.-A-small-ResNet)
  * @see [Notebook 04b §5 Four models, one split](../../notebooks/04b-cats-vs-dogs.ipynb#5.-Four-models,-one-split)
  * @see [Notebook 05 §2 The model](../../notebooks/05-cifar10-cnn.ipynb#2.-The-model)
+ * @see [Notebook 06 §1 The data](../../notebooks/06-customer-service.ipynb#1.-The-data)
+ * @see [Notebook 06 §5 Evaluation on the test split](../../notebooks/06-customer-service.ipynb#5.-Evaluation-on-the-test-split)
  */
 export function tableHtml(headers: readonly string[], rows: ReadonlyArray<ReadonlyArray<string | number>>): string {
   const cell = (v: string | number, tag: string) => `<${tag}>${escapeHtml(typeof v === 'number' ? v.toLocaleString('en-US') : v)}</${tag}>`;

@@ -295,6 +295,10 @@ function plotlyVersion(): string {
  * @see [Notebook 05 §1 The data](../../notebooks/05-cifar10-cnn.ipynb#1.-The-data)
  * @see [Notebook 05 §2 The model](../../notebooks/05-cifar10-cnn.ipynb#2.-The-model)
  * @see [Notebook 05 §4 Evaluation](../../notebooks/05-cifar10-cnn.ipynb#4.-Evaluation)
+ * @see [Notebook 06 §2 Tokens and a vocabulary](../../notebooks/06-customer-service.ipynb#2.-Tokens-and-a-vocabulary)
+ * @see [Notebook 06 §4 A small embedding model](../../notebooks/06-customer-service.ipynb#4.-A-small-embedding-model)
+ * @see [Notebook 06 §5 Evaluation on the test split](../../notebooks/06-customer-service.ipynb#5.-Evaluation-on-the-test-split)
+ * @see [Notebook 06 §6 "I'm not sure": a confidence threshold](../../notebooks/06-customer-service.ipynb#6.-%22I'm-not-sure%22:-a-confidence-threshold)
  */
 export function showFigure(fig: Figure, text = '', options: Omit<FigureHtmlOptions, 'includePlotlyJs'> = {}): void {
   checkFigure('showFigure', fig);

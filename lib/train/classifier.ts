@@ -280,22 +280,43 @@ export async function evaluateClassifier(model: tf.LayersModel, data: LabeledExa
   if (data.n === 0) throw new ArgumentError(`${fn}: data has no images (n = 0)`);
   const numClasses = model.outputs[0].shape[1]!;
   checkLabels(fn, 'data.labels', data.labels, numClasses);
-  const logits = outputActivation(model) !== 'softmax';
-  const probabilities = new Float32Array(data.n * numClasses);
   const identity = Int32Array.from({ length: data.n }, (_, i) => i);
-  const pause = eventLoopPauser();
-  for (let start = 0; start < data.n; start += batchSize) {
-    await pause(); // let an interrupt or a display message through
-    const end = Math.min(start + batchSize, data.n);
+  const probabilities = await predictProbabilities(model, data.n, batchSize, (start, end) => {
     const { X, y } = makeBatch(data, hwc, identity, start, end);
+    y.dispose();
+    return X;
+  });
+  return evaluationFromProbabilities(fn, probabilities, data.labels, numClasses);
+}
+
+/**
+ * Class probabilities of n examples, minibatch by minibatch (no tensors
+ * leak; the event loop runs between minibatches, so an interrupt or a
+ * display message gets through). Outputs are treated as probabilities when
+ * the model's last layer is a softmax, else as logits (softmax applied here).
+ * @param model - output `[batch, numClasses]`.
+ * @param n - number of examples.
+ * @param batchSize - examples per minibatch.
+ * @param inputs - builds the model's input for examples `[start, end)`; this function disposes it.
+ * @returns `[n, numClasses]` float32, row-major.
+ */
+export async function predictProbabilities(model: tf.LayersModel, n: number, batchSize: number, inputs: (start: number, end: number) => tf.Tensor): Promise<Float32Array> {
+  const numClasses = model.outputs[0].shape[1]!;
+  const logits = outputActivation(model) !== 'softmax';
+  const probabilities = new Float32Array(n * numClasses); // [n, numClasses]
+  const pause = eventLoopPauser();
+  for (let start = 0; start < n; start += batchSize) {
+    await pause(); // let an interrupt or a display message through
+    const end = Math.min(start + batchSize, n);
+    const X = inputs(start, end);
     const p = tf.tidy(() => {
       const out = model.predict(X) as tf.Tensor2D; // [batch, numClasses]
       return logits ? tf.softmax(out) : out;
     });
     probabilities.set(p.dataSync() as Float32Array, start * numClasses);
-    tf.dispose([X, y, p]);
+    tf.dispose([X, p]);
   }
-  return evaluationOf(data.labels, probabilities, numClasses);
+  return probabilities;
 }
 
 /**
@@ -333,12 +354,31 @@ export function evaluateProbabilities(yTrue: ArrayLike<number>, probabilities: F
   }
   const bad = probabilities.findIndex((p) => !(p >= 0 && p <= 1));
   if (bad >= 0) throw new ArgumentError(`${fn}: probabilities must lie in [0, 1], got ${probabilities[bad]} at index ${bad} (row ${Math.floor(bad / numClasses)})`);
-  return evaluationOf(yTrue, probabilities, numClasses);
+  return evaluationFromProbabilities(fn, probabilities, Int32Array.from(yTrue), numClasses); // labels checked: integers
 }
 
-/** Predictions, confidence, loss, accuracy and confusion matrix of checked probabilities `[n, numClasses]`. */
-function evaluationOf(labels: ArrayLike<number>, probabilities: Float32Array, numClasses: number): Evaluation {
+/**
+ * The {@link Evaluation} of class probabilities against true labels: argmax
+ * predictions, their confidence, accuracy, the mean cross-entropy (with the
+ * probabilities clipped to [1e-7, 1 − 1e-7], as Keras and TF.js do) and the
+ * confusion matrix. Every evaluator of a classifier ends here.
+ * @param fn - the calling function's name, for messages.
+ * @param probabilities - `[n, numClasses]` float32, row-major, each row summing to 1.
+ * @param labels - `[n]` int32 true class indices.
+ * @throws {ArgumentError} when the lengths do not match or a label is out of range.
+ * @example
+ * ```ts
+ * const ev = evaluationFromProbabilities('f', new Float32Array([0.9, 0.1, 0.4, 0.6]), new Int32Array([0, 0]), 2);
+ * Array.from(ev.predictions); // [0, 1]
+ * ev.accuracy; // 0.5
+ * // Loss: the mean of −ln 0.9 and −ln 0.4.
+ * ev.loss; // 0.5108
+ * ```
+ */
+export function evaluationFromProbabilities(fn: string, probabilities: Float32Array, labels: Int32Array, numClasses: number): Evaluation {
   const n = labels.length;
+  if (probabilities.length !== n * numClasses) throw new ArgumentError(`${fn}: ${probabilities.length} probabilities for ${n} labels of ${numClasses} classes; expected ${n * numClasses}`);
+  checkLabels(fn, 'labels', labels, numClasses);
   const predictions = new Int32Array(n);
   const confidence = new Float32Array(n);
   let lossSum = 0;

@@ -27,6 +27,7 @@ export interface ChapterConfig<T> {
  * @see [Notebook 04 §7 Fashion-MNIST](../../notebooks/04-mlp-maths.ipynb#7.-Fashion-MNIST)
  * @see [Notebook 04b: cats against dogs with a small ResNet](../../notebooks/04b-cats-vs-dogs.ipynb#Chapter-04b:-cats-against-dogs-with-a-small-ResNet)
  * @see [Notebook 05: a CNN for CIFAR-10](../../notebooks/05-cifar10-cnn.ipynb#Chapter-05:-a-CNN-for-CIFAR-10)
+ * @see [Notebook 06: a customer-service intent classifier](../../notebooks/06-customer-service.ipynb#Chapter-06:-a-customer-service-intent-classifier)
  */
 export function currentConfig<T>(config: ChapterConfig<T>): Readonly<T> {
   return quickMode() ? config.quick : config.full;
@@ -330,6 +331,53 @@ export const CHAPTER04B_CONFIG: ChapterConfig<Chapter04bConfig> = deepFreeze({
     shortcuts: { blocksPerStage: 2, widths: [4, 8, 8], trainImages: 64, epochs: 1 },
   },
 });
+
+/** Chapter 06: the customer-service intent classifier (data/intents, shipped with the course). */
+export interface Chapter06Config {
+  /** Keep a word in the vocabulary only when it occurs at least this often in the training messages. */
+  minCount: number;
+  /** Token ids per message for the embedding model (longer messages are cut, shorter ones padded). */
+  sequenceLength: number;
+  /** Numbers per word vector of the embedding model. */
+  embeddingDim: number;
+  /** Passes over the training messages, for each model. */
+  epochs: number;
+  /** Messages per minibatch. */
+  batchSize: number;
+  /** Adam's learning rate (step size). */
+  learningRate: number;
+  /** Accuracy the answered validation messages must reach; sets the "I'm not sure" threshold. */
+  targetAccuracy: number;
+  /** Seed of the initial weights and the shuffles. */
+  seed: number;
+}
+
+const CHAPTER06_FULL: Chapter06Config = {
+  minCount: 1,
+  sequenceLength: 16,
+  embeddingDim: 16,
+  epochs: 20,
+  batchSize: 32,
+  learningRate: 0.02,
+  targetAccuracy: 0.95,
+  seed: 0,
+};
+
+/**
+ * Chapter 06: 396 training messages of 11 intents, words seen at least once
+ * in training, messages of up to 16 tokens, word vectors of 16 numbers, 20
+ * epochs of minibatches of 32 with Adam at 0.02, a threshold for 95% accuracy
+ * on the answered validation messages. Training both models takes seconds,
+ * so quick mode is the full lesson: the accuracies the notebook states are
+ * checked on every test run.
+ * @example
+ * ```ts
+ * CHAPTER06_CONFIG.full.embeddingDim; // 16
+ * CHAPTER06_CONFIG.quick.epochs === CHAPTER06_CONFIG.full.epochs; // true
+ * ```
+ * @see [Notebook 06: a customer-service intent classifier](../../notebooks/06-customer-service.ipynb#Chapter-06:-a-customer-service-intent-classifier)
+ */
+export const CHAPTER06_CONFIG: ChapterConfig<Chapter06Config> = deepFreeze({ full: CHAPTER06_FULL, quick: { ...CHAPTER06_FULL } });
 
 function deepFreeze<T>(value: T): T {
   if (value !== null && typeof value === 'object') {

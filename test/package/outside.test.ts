@@ -38,11 +38,13 @@ describe('the packed library, installed in a fresh project', () => {
     npm(['install', '--no-audit', '--no-fund', '--prefer-offline', tarball, 'typescript@5.9.3', '@types/node@20'], project);
   }, 600_000);
 
-  it('ships no tests, notebooks, caches, data or source maps', () => {
+  it('ships no tests, notebooks, caches, downloaded data or source maps; ships the course’s own intent data (chapter 06)', () => {
     const files = (JSON.parse(npm(['pack', '--dry-run', '--json', '--ignore-scripts'], ROOT)) as { files: { path: string }[] }[])[0].files.map((f) => f.path);
     expect(files.filter((f) => /^(test|notebooks|runs|course|bench|scripts|\.cache|\.jupyter)\/|\.map$|\.tar\.gz$|\.bin$/.test(f))).toEqual([]);
     expect(files).toContain('dist/lib/index.js');
     expect(files).toContain('dist/lib/index.d.ts');
+    expect(files).toContain('data/intents/intents.jsonl');
+    expect(files).toContain('data/intents/README.md');
   });
 
   it('does not pull the course tools into the user project', () => {
