@@ -330,6 +330,25 @@ export const CHAPTER04B_CONFIG: ChapterConfig<Chapter04bConfig> = deepFreeze({
   },
 });
 
+/**
+ * Chapter 06b: the model that classifies the learner's own images when no
+ * chapter-05 model was saved: the chapter-05 CNN and hyperparameters
+ * ({@link CHAPTER05_CONFIG}), trained briefly so the chapter runs on a fresh
+ * install: 3 epochs on the first 10,000 training images (about a minute and a
+ * half on 2 cores with the wasm backend; chapter 05's full run is better).
+ * Quick mode: one epoch on 1,000 images, evaluated on 200.
+ * @example
+ * ```ts
+ * CHAPTER06B_CONFIG.full.trainSize; // 10000
+ * CHAPTER06B_CONFIG.quick.epochs; // 1
+ * ```
+ * @see [Notebook 06b §1 The model](../../notebooks/06b-own-images.ipynb#1.-The-model)
+ */
+export const CHAPTER06B_CONFIG: ChapterConfig<Chapter05Config> = deepFreeze({
+  full: { ...CHAPTER05_FULL, epochs: 3, trainSize: 10_000, testSize: 1_000 },
+  quick: { ...CHAPTER05_FULL, epochs: 1, trainSize: 1_000, testSize: 200 },
+});
+
 function deepFreeze<T>(value: T): T {
   if (value !== null && typeof value === 'object') {
     for (const v of Object.values(value)) deepFreeze(v);
