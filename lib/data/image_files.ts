@@ -105,6 +105,7 @@ function endsComplete(bytes: Uint8Array, format: 'png' | 'jpeg'): boolean {
  *   truncated or damaged.
  * @example
  * ```ts
+ * const { PNG } = require('pngjs');
  * const png = new PNG({ width: 2, height: 1 }); // RGBA: a red pixel, then a half-transparent blue one
  * png.data = Buffer.from([255, 0, 0, 255, 0, 0, 255, 128]);
  * const img = decodeImage(PNG.sync.write(png), 'two.png');
@@ -141,7 +142,7 @@ export function decodeImage(bytes: Uint8Array, name?: string, options: DecodeOpt
     const why =
       width > maxSide || height > maxSide
         ? `its longer side is over the limit of ${maxSide.toLocaleString('en-US')} pixels`
-        : `${((width * height) / 1e6).toFixed(1)} megapixels is over the limit of ${(maxPixels / 1e6).toLocaleString('en-US')}`;
+        : `${(width * height).toLocaleString('en-US')} pixels (${((width * height) / 1e6).toFixed(1)} megapixels) is over the limit of ${maxPixels.toLocaleString('en-US')}`;
     throw fail(`is ${width}×${height} pixels: ${why}, so it was not decoded; scale it down first`);
   }
 
@@ -369,12 +370,14 @@ export interface ImageFile {
  * @throws {ArgumentError} when an option is out of range.
  * @example
  * ```ts
- * const png = new PNG({ width: 64, height: 48 }); // opaque mid-grey
+ * const { PNG } = require('pngjs');
+ * // Every byte 128: grey, and alpha 128 (half transparent).
+ * const png = new PNG({ width: 64, height: 48 });
  * png.data.fill(128);
  * fs.writeFileSync('grey.png', PNG.sync.write(png));
  * const img = readImageFile('grey.png');
  * [img.width, img.height, img.input.width, img.input.rgb.length]; // [64, 48, 32, 3072]
- * img.input.rgb[0]; // 128
+ * img.input.rgb[0]; // 191 (128 at alpha 128/255 over white: 128 · 128/255 + 255 · 127/255)
  * readImageFile('missing.png'); // throws DataFormatError: "missing.png" does not exist
  * ```
  * @see [Notebook 06b §4 Your images through the model](../../notebooks/06b-own-images.ipynb#4.-Your-images-through-the-model)

@@ -32,8 +32,8 @@ export interface ClassScore {
  *   value, k is not an integer in [1, numClasses], or classNames has the wrong length.
  * @example
  * ```ts
- * topK([0.1, 0.6, 0.05, 0.25], 2, ['cat', 'dog', 'frog', 'ship']);
- * // [{ classIndex: 1, className: 'dog', probability: 0.6 }, { classIndex: 3, className: 'ship', probability: 0.25 }]
+ * topK([0.1, 0.6, 0.05, 0.25], 2, ['cat', 'dog', 'frog', 'ship']); // [{ classIndex: 1, className: 'dog', probability: 0.6 }, { classIndex: 3, className: 'ship', probability: 0.25 }]
+ * topK([0.2, 0.5, 0.3]).map((s) => s.className); // ['1', '2', '0']
  * ```
  * @see [Notebook 06b §4 Your images through the model](../../notebooks/06b-own-images.ipynb#4.-Your-images-through-the-model)
  */
@@ -67,7 +67,7 @@ export function topK(probabilities: ArrayLike<number>, k = 3, classNames?: reado
  * const model = buildCifar10Cnn({ seed: 0 });
  * const p = predictProbabilities(model, new Uint8Array(2 * 32 * 32 * 3)); // two black images
  * p.length; // 20
- * p.slice(0, 10).reduce((a, b) => a + b, 0); // 1 (within float32 rounding)
+ * p.slice(0, 10).reduce((a, b) => a + b, 0).toFixed(4); // '1.0000' (each row sums to 1)
  * ```
  * @see [Notebook 06b §4 Your images through the model](../../notebooks/06b-own-images.ipynb#4.-Your-images-through-the-model)
  */
@@ -139,12 +139,13 @@ export interface FileClassification {
  *   (`[batch, size, size, 3]`), or classNames does not match its outputs.
  * @example
  * ```ts
+ * const { PNG } = require('pngjs');
  * const png = new PNG({ width: 8, height: 8 }); png.data.fill(200);
  * fs.writeFileSync('light.png', PNG.sync.write(png));
  * fs.writeFileSync('notes.png', 'not an image');
  * const results = classifyImageFiles(buildCifar10Cnn({ seed: 0 }), ['light.png', 'notes.png']);
  * results[0].top!.length; // 3
- * results[1].error; // 'readImageFile: "notes.png" is not a PNG or JPEG image (11 bytes starting "not an i"); expected a PNG or JPEG file'
+ * results[1].error; // 'readImageFile: "notes.png" is not a PNG or JPEG image (12 bytes starting "not an i"); expected a PNG or JPEG file'
  * ```
  * @see [Notebook 06b §4 Your images through the model](../../notebooks/06b-own-images.ipynb#4.-Your-images-through-the-model)
  * @see [Notebook 06b §5 A folder of images](../../notebooks/06b-own-images.ipynb#5.-A-folder-of-images)
