@@ -24,6 +24,7 @@ import { ArgumentError, DataFormatError, checkInteger, describe } from '../core/
  * and about twice a 50-megapixel camera's photo (400 MB decoded as RGBA);
  * `maxSide` 16,384 pixels is the largest texture side common GPUs and browsers
  * accept, so no image a learner can view is refused.
+ * @see [Notebook 06b §2 From a file to pixels](../../notebooks/06b-own-images.ipynb#2.-From-a-file-to-pixels)
  */
 export const IMAGE_LIMITS: Readonly<{ maxPixels: number; maxSide: number }> = Object.freeze({ maxPixels: 100_000_000, maxSide: 16_384 });
 
@@ -40,7 +41,11 @@ export interface RgbaImage {
   rgba: Uint8Array;
 }
 
-/** An RGB image: what a model takes, one image of an NHWC batch. */
+/**
+ * An RGB image: what a model takes, one image of an NHWC batch.
+ * @see [Notebook 06b §3 Shrinking without aliasing](../../notebooks/06b-own-images.ipynb#3.-Shrinking-without-aliasing)
+ * @see [Notebook 06b §Graded exercises](../../notebooks/06b-own-images.ipynb#Graded-exercises)
+ */
 export interface RgbImage {
   /** Width in pixels. */
   width: number;
@@ -190,6 +195,7 @@ export function decodeImage(bytes: Uint8Array, name?: string, options: DecodeOpt
  * Array.from(compositeOver(img, [0, 0, 0]).rgb); // [200, 100, 0, 0, 0, 0]
  * ```
  * @see [Notebook 06b §2 From a file to pixels](../../notebooks/06b-own-images.ipynb#2.-From-a-file-to-pixels)
+ * @see [Notebook 06b §Graded exercises](../../notebooks/06b-own-images.ipynb#Graded-exercises)
  */
 export function compositeOver(image: RgbaImage, background: readonly [number, number, number] = [255, 255, 255]): RgbImage {
   const fn = 'compositeOver';
@@ -264,6 +270,7 @@ function resampleWeights(inSize: number, outSize: number): { start: Int32Array; 
  * Array.from(resizeArea(img, 1, 2).rgb); // [50, 50, 50, 20, 30, 40]
  * ```
  * @see [Notebook 06b §3 Shrinking without aliasing](../../notebooks/06b-own-images.ipynb#3.-Shrinking-without-aliasing)
+ * @see [Notebook 06b §Graded exercises](../../notebooks/06b-own-images.ipynb#Graded-exercises)
  */
 export function resizeArea(image: RgbImage, height: number, width: number): RgbImage {
   const fn = 'resizeArea';
@@ -313,7 +320,6 @@ export function resizeArea(image: RgbImage, height: number, width: number): RgbI
  * const img = { width: 3, height: 1, rgb: new Uint8Array([1,1,1, 2,2,2, 3,3,3]) };
  * Array.from(centerCrop(img).rgb); // [2, 2, 2]
  * ```
- * @see [Notebook 06b §3 Shrinking without aliasing](../../notebooks/06b-own-images.ipynb#3.-Shrinking-without-aliasing)
  */
 export function centerCrop(image: RgbImage): RgbImage {
   const { width, height, rgb } = image;
@@ -380,7 +386,7 @@ export interface ImageFile {
  * img.input.rgb[0]; // 191 (128 at alpha 128/255 over white: 128 · 128/255 + 255 · 127/255)
  * readImageFile('missing.png'); // throws DataFormatError: "missing.png" does not exist
  * ```
- * @see [Notebook 06b §4 Your images through the model](../../notebooks/06b-own-images.ipynb#4.-Your-images-through-the-model)
+ * @see [Notebook 06b §2 From a file to pixels](../../notebooks/06b-own-images.ipynb#2.-From-a-file-to-pixels)
  */
 export function readImageFile(file: string, options: ReadImageOptions = {}): ImageFile {
   const fn = 'readImageFile';
@@ -419,7 +425,9 @@ export function readImageFile(file: string, options: ReadImageOptions = {}): Ima
  * fs.mkdirSync('pics'); for (const f of ['b.JPG', 'a.png', 'notes.txt']) fs.writeFileSync(path.join('pics', f), '');
  * listImageFiles('pics'); // ['pics/a.png', 'pics/b.JPG']
  * ```
- * @see [Notebook 06b §5 A folder of images](../../notebooks/06b-own-images.ipynb#5.-A-folder-of-images)
+ * @see [Notebook 06b §2 From a file to pixels](../../notebooks/06b-own-images.ipynb#2.-From-a-file-to-pixels)
+ * @see [Notebook 06b §5 A folder of images, and files that are not images](../../notebooks/06b-own-images.ipynb#5.-A-folder-of-images,-and-files-that-are-not-images)
+ * @see [Notebook 06b §6 Your own images](../../notebooks/06b-own-images.ipynb#6.-Your-own-images)
  */
 export function listImageFiles(dir: string): string[] {
   const fn = 'listImageFiles';

@@ -132,7 +132,6 @@ export interface CountProgressOptions {
  * lines[0]; // 'classify photos/: 25% (1 of 4 images, 1000.0 images/s)\n'
  * lines.length; // 4 (at 25%, 50%, 75% and 100%)
  * ```
- * @see [Notebook 06b §5 A folder of images](../../notebooks/06b-own-images.ipynb#5.-A-folder-of-images)
  */
 export function createCountProgress(options: CountProgressOptions): ByteProgress {
   const total = checkInteger('createCountProgress', 'options.total', options.total, 0);

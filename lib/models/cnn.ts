@@ -56,6 +56,7 @@ export interface CnnConfig {
  * @see [Notebook 04b §5 Four models, one split](../../notebooks/04b-cats-vs-dogs.ipynb#5.-Four-models,-one-split)
  * @see [Notebook 05 §2 The model](../../notebooks/05-cifar10-cnn.ipynb#2.-The-model)
  * @see [Notebook 05 §6 The `from_logits` mistake](../../notebooks/05-cifar10-cnn.ipynb#6.-The-from_logits-mistake)
+ * @see [Notebook 06b §1 The model](../../notebooks/06b-own-images.ipynb#1.-The-model)
  */
 export function buildCifar10Cnn(config: CnnConfig = {}): tf.LayersModel {
   const fn = 'buildCifar10Cnn';
@@ -120,6 +121,7 @@ export interface CompileOptions {
  * @see [Notebook 04b §7 Why shortcuts help](../../notebooks/04b-cats-vs-dogs.ipynb#7.-Why-shortcuts-help)
  * @see [Notebook 05 §3 Training](../../notebooks/05-cifar10-cnn.ipynb#3.-Training)
  * @see [Notebook 05 §6 The `from_logits` mistake](../../notebooks/05-cifar10-cnn.ipynb#6.-The-from_logits-mistake)
+ * @see [Notebook 06b §1 The model](../../notebooks/06b-own-images.ipynb#1.-The-model)
  */
 export function compileClassifier(model: tf.LayersModel, options: CompileOptions = {}): tf.LayersModel {
   const fn = 'compileClassifier';

@@ -33,7 +33,8 @@ export interface CardScore {
 /**
  * The images (e.g. the photo and the 32×32 the model sees) beside a bar chart
  * of the top classes, longest bar first, each labelled with its percentage.
- * Text form: `title: cat 71.2% | dog 15.0% | frog 3.1%`.
+ * Text form: `title: cat 71.2% | dog 15.0% | frog 3.1%` (with no scores, the
+ * images' captions: the card then just shows images side by side).
  * @param title - shown above (HTML) or first (text), e.g. the file name.
  * @returns a {@link Showable} for `show`.
  * @throws {ArgumentError} when an image's buffer is not `width · height · 3`
@@ -44,7 +45,10 @@ export interface CardScore {
  * card.text; // 'red.png: truck 50.0% | car 25.0%'
  * card.html.includes('data:image/png;base64,'); // true
  * ```
+ * @see [Notebook 06b §2 From a file to pixels](../../notebooks/06b-own-images.ipynb#2.-From-a-file-to-pixels)
+ * @see [Notebook 06b §3 Shrinking without aliasing](../../notebooks/06b-own-images.ipynb#3.-Shrinking-without-aliasing)
  * @see [Notebook 06b §4 Your images through the model](../../notebooks/06b-own-images.ipynb#4.-Your-images-through-the-model)
+ * @see [Notebook 06b §6 Your own images](../../notebooks/06b-own-images.ipynb#6.-Your-own-images)
  */
 export function predictionCard(title: string, images: readonly CardImage[], scores: readonly CardScore[]): Showable {
   const fn = 'predictionCard';
@@ -76,5 +80,6 @@ export function predictionCard(title: string, images: readonly CardImage[], scor
   const html =
     `<div style="margin:6px 0"><div style="font-weight:bold">${escapeHtml(title)}</div>` +
     `<div style="display:flex;align-items:center;flex-wrap:wrap">${figures}<table style="border-collapse:collapse">${rows}</table></div></div>`;
-  return { html, text: `${title}: ${scores.map((s) => `${s.className} ${pct(s.probability)}`).join(' | ')}` };
+  const text = scores.length > 0 ? scores.map((s) => `${s.className} ${pct(s.probability)}`).join(' | ') : images.map((img) => img.caption).join(' | ');
+  return { html, text: `${title}: ${text}` };
 }

@@ -94,6 +94,7 @@ export interface TrainResult {
  * ```ts
  * inputImageShape(buildCifar10Cnn()); // [32, 32, 3]
  * ```
+ * @see [Notebook 06b §1 The model](../../notebooks/06b-own-images.ipynb#1.-The-model)
  */
 export function inputImageShape(model: tf.LayersModel): [number, number, number] {
   const shape = model.inputs[0].shape;
@@ -263,6 +264,7 @@ export interface Evaluation {
  * @see [Notebook 04b §5 Four models, one split](../../notebooks/04b-cats-vs-dogs.ipynb#5.-Four-models,-one-split)
  * @see [Notebook 05 §4 Evaluation](../../notebooks/05-cifar10-cnn.ipynb#4.-Evaluation)
  * @see [Notebook 05 §5 Save and load](../../notebooks/05-cifar10-cnn.ipynb#5.-Save-and-load)
+ * @see [Notebook 06b §1 The model](../../notebooks/06b-own-images.ipynb#1.-The-model)
  */
 export async function evaluateClassifier(model: tf.LayersModel, data: LabeledExamples, batchSize = 256): Promise<Evaluation> {
   const fn = 'evaluateClassifier';
@@ -336,6 +338,7 @@ export async function evaluateClassifier(model: tf.LayersModel, data: LabeledExa
  * @see [Notebook 04b §5 Four models, one split](../../notebooks/04b-cats-vs-dogs.ipynb#5.-Four-models,-one-split)
  * @see [Notebook 04b §7 Why shortcuts help](../../notebooks/04b-cats-vs-dogs.ipynb#7.-Why-shortcuts-help)
  * @see [Notebook 05 §3 Training](../../notebooks/05-cifar10-cnn.ipynb#3.-Training)
+ * @see [Notebook 06b §1 The model](../../notebooks/06b-own-images.ipynb#1.-The-model)
  */
 export async function trainClassifier(model: tf.LayersModel, train: LabeledExamples, options: TrainOptions = {}): Promise<TrainResult> {
   const fn = 'trainClassifier';

@@ -27,6 +27,7 @@ export interface ChapterConfig<T> {
  * @see [Notebook 04 §7 Fashion-MNIST](../../notebooks/04-mlp-maths.ipynb#7.-Fashion-MNIST)
  * @see [Notebook 04b: cats against dogs with a small ResNet](../../notebooks/04b-cats-vs-dogs.ipynb#Chapter-04b:-cats-against-dogs-with-a-small-ResNet)
  * @see [Notebook 05: a CNN for CIFAR-10](../../notebooks/05-cifar10-cnn.ipynb#Chapter-05:-a-CNN-for-CIFAR-10)
+ * @see [Notebook 06b: recognising your own images](../../notebooks/06b-own-images.ipynb#Chapter-06b:-recognising-your-own-images)
  */
 export function currentConfig<T>(config: ChapterConfig<T>): Readonly<T> {
   return quickMode() ? config.quick : config.full;
@@ -342,7 +343,7 @@ export const CHAPTER04B_CONFIG: ChapterConfig<Chapter04bConfig> = deepFreeze({
  * CHAPTER06B_CONFIG.full.trainSize; // 10000
  * CHAPTER06B_CONFIG.quick.epochs; // 1
  * ```
- * @see [Notebook 06b §1 The model](../../notebooks/06b-own-images.ipynb#1.-The-model)
+ * @see [Notebook 06b: recognising your own images](../../notebooks/06b-own-images.ipynb#Chapter-06b:-recognising-your-own-images)
  */
 export const CHAPTER06B_CONFIG: ChapterConfig<Chapter05Config> = deepFreeze({
   full: { ...CHAPTER05_FULL, epochs: 3, trainSize: 10_000, testSize: 1_000 },

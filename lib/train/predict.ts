@@ -35,7 +35,6 @@ export interface ClassScore {
  * topK([0.1, 0.6, 0.05, 0.25], 2, ['cat', 'dog', 'frog', 'ship']); // [{ classIndex: 1, className: 'dog', probability: 0.6 }, { classIndex: 3, className: 'ship', probability: 0.25 }]
  * topK([0.2, 0.5, 0.3]).map((s) => s.className); // ['1', '2', '0']
  * ```
- * @see [Notebook 06b §4 Your images through the model](../../notebooks/06b-own-images.ipynb#4.-Your-images-through-the-model)
  */
 export function topK(probabilities: ArrayLike<number>, k = 3, classNames?: readonly string[]): ClassScore[] {
   const fn = 'topK';
@@ -69,7 +68,6 @@ export function topK(probabilities: ArrayLike<number>, k = 3, classNames?: reado
  * p.length; // 20
  * p.slice(0, 10).reduce((a, b) => a + b, 0).toFixed(4); // '1.0000' (each row sums to 1)
  * ```
- * @see [Notebook 06b §4 Your images through the model](../../notebooks/06b-own-images.ipynb#4.-Your-images-through-the-model)
  */
 export function predictProbabilities(model: tf.LayersModel, pixels: Uint8Array, batchSize = 64): Float32Array {
   const fn = 'predictProbabilities';
@@ -148,7 +146,8 @@ export interface FileClassification {
  * results[1].error; // 'readImageFile: "notes.png" is not a PNG or JPEG image (12 bytes starting "not an i"); expected a PNG or JPEG file'
  * ```
  * @see [Notebook 06b §4 Your images through the model](../../notebooks/06b-own-images.ipynb#4.-Your-images-through-the-model)
- * @see [Notebook 06b §5 A folder of images](../../notebooks/06b-own-images.ipynb#5.-A-folder-of-images)
+ * @see [Notebook 06b §5 A folder of images, and files that are not images](../../notebooks/06b-own-images.ipynb#5.-A-folder-of-images,-and-files-that-are-not-images)
+ * @see [Notebook 06b §6 Your own images](../../notebooks/06b-own-images.ipynb#6.-Your-own-images)
  */
 export function classifyImageFiles(model: tf.LayersModel, files: readonly string[], options: ClassifyFilesOptions = {}): FileClassification[] {
   const fn = 'classifyImageFiles';
