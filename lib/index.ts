@@ -150,9 +150,9 @@ export type { ImageGridOptions } from './plot/images';
 
 // ---- Chapter 06b, your own images: decoding PNG and JPEG, antialiased resizing, top-k predictions ----
 export { IMAGE_EXTENSIONS, IMAGE_LIMITS, centerCrop, compositeOver, decodeImage, listImageFiles, readImageFile, resizeArea } from './data/image_files';
-export type { DecodeOptions, DecodedImage, ImageFile, ReadImageOptions, RgbImage, RgbaImage } from './data/image_files';
+export type { DecodeOptions, DecodedImage, ImageFile, ImageLimits, ReadImageOptions, RgbImage, RgbaImage } from './data/image_files';
 export { createCountProgress } from './data/progress';
-export type { CountProgressOptions } from './data/progress';
+export type { ByteProgress, CountProgressOptions, ProgressStream } from './data/progress';
 export { classifyImageFiles, predictProbabilities, topK } from './train/predict';
 export type { ClassScore, ClassifyFilesOptions, FileClassification } from './train/predict';
 export { CHAPTER06B_CONFIG } from './train/config';

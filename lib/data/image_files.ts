@@ -16,6 +16,14 @@ import * as jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
 import { ArgumentError, DataFormatError, checkInteger, describe } from '../core/errors';
 
+/** Size limits of an image file, checked before decoding. */
+export interface ImageLimits {
+  /** Largest width × height, in pixels. */
+  maxPixels: number;
+  /** Largest width or height, in pixels. */
+  maxSide: number;
+}
+
 /**
  * Largest image accepted, checked from the file's header before any pixel is
  * decoded (a "decompression bomb" is a small file whose header promises a huge
@@ -26,7 +34,7 @@ import { ArgumentError, DataFormatError, checkInteger, describe } from '../core/
  * accept, so no image a learner can view is refused.
  * @see [Notebook 06b §2 From a file to pixels](../../notebooks/06b-own-images.ipynb#2.-From-a-file-to-pixels)
  */
-export const IMAGE_LIMITS: Readonly<{ maxPixels: number; maxSide: number }> = Object.freeze({ maxPixels: 100_000_000, maxSide: 16_384 });
+export const IMAGE_LIMITS: Readonly<ImageLimits> = Object.freeze({ maxPixels: 100_000_000, maxSide: 16_384 });
 
 /** The file extensions {@link listImageFiles} picks (lower case; matched case-insensitively). */
 export const IMAGE_EXTENSIONS: readonly string[] = Object.freeze(['.png', '.jpg', '.jpeg']);

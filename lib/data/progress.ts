@@ -8,6 +8,7 @@ import { checkInteger } from '../core/errors';
 
 /** What a reporter writes to: `process.stderr` or any stream-like object with `write`. */
 export interface ProgressStream {
+  /** Writes `text` as it is (lines end with "\n"). */
   write(text: string): unknown;
   /** True on a terminal; a bar is drawn only then. */
   isTTY?: boolean;
@@ -119,7 +120,7 @@ export interface CountProgressOptions {
 /**
  * Creates a reporter for work on `total` items (files, images): the same
  * cli-progress bar on a terminal and the same line at every 10% elsewhere as
- * {@link createByteProgress}, counting items, like
+ * the download reporter `createByteProgress`, counting items, like
  * `classify photos/: 40% (4 of 10 images, 12.5 images/s)`. `update` takes the
  * running count.
  * @throws {ArgumentError} when total is not an integer ≥ 0.

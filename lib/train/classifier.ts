@@ -226,6 +226,33 @@ export function nonFiniteWeight(model: tf.LayersModel): string | undefined {
 }
 
 /**
+ * Class probabilities of images `indices[start..end)` of `data`, one
+ * minibatch through `model` (pixels / 255, as {@link makeBatch}; softmax
+ * applied when `logits`), written into `out` from row `start` on. No tensor
+ * outlives the call. The shared step of {@link evaluateClassifier} and
+ * `predictProbabilities`.
+ * @param out - `[n, numClasses]` float32, row-major.
+ */
+export function predictMinibatch(
+  model: tf.LayersModel,
+  data: LabeledExamples,
+  hwc: [number, number, number],
+  indices: ArrayLike<number>,
+  start: number,
+  end: number,
+  logits: boolean,
+  out: Float32Array,
+): void {
+  const { X, y } = makeBatch(data, hwc, indices, start, end);
+  const p = tf.tidy(() => {
+    const outputs = model.predict(X) as tf.Tensor2D; // [batch, numClasses]
+    return logits ? tf.softmax(outputs) : outputs;
+  });
+  out.set(p.dataSync() as Float32Array, start * p.shape[1]);
+  tf.dispose([X, y, p]);
+}
+
+/**
  * Result of {@link evaluateClassifier}.
  * @see [Notebook 04b §5 Four models, one split](../../notebooks/04b-cats-vs-dogs.ipynb#5.-Four-models,-one-split)
  */
@@ -280,14 +307,7 @@ export async function evaluateClassifier(model: tf.LayersModel, data: LabeledExa
   const pause = eventLoopPauser();
   for (let start = 0; start < data.n; start += batchSize) {
     await pause(); // let an interrupt or a display message through
-    const end = Math.min(start + batchSize, data.n);
-    const { X, y } = makeBatch(data, hwc, identity, start, end);
-    const p = tf.tidy(() => {
-      const out = model.predict(X) as tf.Tensor2D; // [batch, numClasses]
-      return logits ? tf.softmax(out) : out;
-    });
-    probabilities.set(p.dataSync() as Float32Array, start * numClasses);
-    tf.dispose([X, y, p]);
+    predictMinibatch(model, data, hwc, identity, start, Math.min(start + batchSize, data.n), logits, probabilities);
   }
   const predictions = new Int32Array(data.n);
   const confidence = new Float32Array(data.n);

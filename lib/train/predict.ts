@@ -10,7 +10,7 @@ import { CIFAR10_CLASSES } from '../data/cifar10';
 import { readImageFile, type ImageFile, type ReadImageOptions } from '../data/image_files';
 import { createCountProgress, type ProgressStream } from '../data/progress';
 import { outputActivation } from '../models/cnn';
-import { inputImageShape, makeBatch } from './classifier';
+import { inputImageShape, predictMinibatch } from './classifier';
 
 /** One of the top-k classes of an image. */
 export interface ClassScore {
@@ -55,7 +55,7 @@ export function topK(probabilities: ArrayLike<number>, k = 3, classNames?: reado
 /**
  * Class probabilities of a classifier for `n` images, in minibatches (no
  * tensors leak). Pixels are scaled to [0, 1] as in training (`pixel / 255`,
- * {@link makeBatch}); a model whose last layer is not a softmax is taken to
+ * `makeBatch`); a model whose last layer is not a softmax is taken to
  * output logits and softmax is applied here.
  * @param pixels - `[n, height, width, channels]` uint8, NHWC, the model's input size.
  * @returns `[n, numClasses]` float32 probabilities, row-major (each row sums to 1).
@@ -83,16 +83,7 @@ export function predictProbabilities(model: tf.LayersModel, pixels: Uint8Array, 
   const out = new Float32Array(n * numClasses);
   const data = { n, pixels, labels: new Int32Array(n) };
   const identity = Int32Array.from({ length: n }, (_, i) => i);
-  for (let start = 0; start < n; start += batchSize) {
-    const end = Math.min(start + batchSize, n);
-    const { X, y } = makeBatch(data, hwc, identity, start, end);
-    const p = tf.tidy(() => {
-      const o = model.predict(X) as tf.Tensor2D; // [batch, numClasses]
-      return logits ? tf.softmax(o) : o;
-    });
-    out.set(p.dataSync() as Float32Array, start * numClasses);
-    tf.dispose([X, y, p]);
-  }
+  for (let start = 0; start < n; start += batchSize) predictMinibatch(model, data, hwc, identity, start, Math.min(start + batchSize, n), logits, out);
   return out;
 }
 

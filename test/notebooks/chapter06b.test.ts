@@ -6,12 +6,11 @@
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import { CHAPTER06B_CONFIG, CIFAR10_CLASSES, IMAGE_LIMITS, listImageFiles } from '../../lib';
-import { ROOT, notebookKernelRun, notebookModuleRun, notebookToTypeScript, strictDiagnostics } from '../helpers/notebook';
+import { expectGradedExercises, expectStudentVersion } from '../helpers/grading';
+import { ROOT, notebookKernelRun, notebookModuleRun } from '../helpers/notebook';
 
 const NOTEBOOK = path.join(ROOT, 'notebooks', '06b-own-images.ipynb');
 interface Output {
@@ -23,7 +22,6 @@ interface Cell {
   cell_type: string;
   source: string[];
   outputs?: Output[];
-  metadata: { course?: { exercise: string; role: string; points: number }; nbgrader?: Record<string, unknown> };
 }
 const cells = (JSON.parse(fs.readFileSync(NOTEBOOK, 'utf8')) as { cells: Cell[] }).cells;
 const text = (c: Cell) => c.source.join('');
@@ -68,29 +66,10 @@ describe('chapter 06b: the prose against the code', () => {
     expect(fs.existsSync(path.join(ROOT, 'scripts', 'make-sample-images.cjs'))).toBe(true);
   });
   it('has two graded exercises, each a solution cell then a test cell with course and nbgrader metadata', () => {
-    const graded = cells.filter((c) => c.metadata.course);
-    expect(graded.map((c) => `${c.metadata.course!.exercise}/${c.metadata.course!.role}`)).toEqual(['ex06b-halve/solution', 'ex06b-halve/tests', 'ex06b-over/solution', 'ex06b-over/tests']);
-    for (const c of graded) {
-      const { exercise, role, points } = c.metadata.course!;
-      expect(text(c).split('\n')[0]).toBe(`// exercise: ${exercise}, points: ${points}${role === 'tests' ? ' (tests)' : ''}`);
-      expect(c.metadata.nbgrader).toMatchObject(role === 'solution' ? { solution: true, grade: false, grade_id: exercise } : { grade: true, points, grade_id: `${exercise}-tests`, locked: true });
-      expect(text(c)).toMatch(role === 'solution' ? /\/\/ BEGIN SOLUTION[^]*\/\/ END SOLUTION/ : /\/\/ BEGIN HIDDEN TESTS[^]*\/\/ END HIDDEN TESTS/);
-    }
+    expectGradedExercises(NOTEBOOK, ['ex06b-halve/solution', 'ex06b-halve/tests', 'ex06b-over/solution', 'ex06b-over/tests']);
   });
   it('builds a student version (npm run course) without the solutions or hidden tests, that type-checks strictly', () => {
-    const course = createRequire(__filename)(path.join(ROOT, 'scripts', 'course.cjs')) as { studentNotebook(nb: unknown, name?: string): unknown };
-    const student = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'dlc-student-')), '06b-own-images.ipynb');
-    fs.writeFileSync(student, JSON.stringify(course.studentNotebook(JSON.parse(fs.readFileSync(NOTEBOOK, 'utf8')), '06b-own-images.ipynb')));
-    const check = path.join(ROOT, 'notebooks', '.06b-own-images.student.check.ts');
-    try {
-      const source = notebookToTypeScript(student);
-      expect(source).not.toMatch(/BEGIN (SOLUTION|HIDDEN TESTS)/);
-      expect(source).toContain("throw new Error('not implemented: ex06b-halve')");
-      expect(source).not.toContain('against dl.compositeOver'); // a hidden test
-      expect(strictDiagnostics(source, check)).toEqual([]);
-    } finally {
-      for (const f of [student, check]) fs.rmSync(f, { force: true });
-    }
+    expectStudentVersion(NOTEBOOK, 'ex06b-halve', 'against dl.compositeOver'); // a hidden test
   }, 120_000);
 });
 
