@@ -158,3 +158,4 @@ export type { ClassScore, ClassifyFilesOptions, FileClassification } from './tra
 export { CHAPTER06B_CONFIG } from './train/config';
 export { predictionCard } from './plot/predictions';
 export type { CardImage, CardScore } from './plot/predictions';
+export { SAMPLE_IMAGES, writeSampleImages } from './data/sample_images';

@@ -433,7 +433,6 @@ export function readImageFile(file: string, options: ReadImageOptions = {}): Ima
  * fs.mkdirSync('pics'); for (const f of ['b.JPG', 'a.png', 'notes.txt']) fs.writeFileSync(path.join('pics', f), '');
  * listImageFiles('pics'); // ['pics/a.png', 'pics/b.JPG']
  * ```
- * @see [Notebook 06b §2 From a file to pixels](../../notebooks/06b-own-images.ipynb#2.-From-a-file-to-pixels)
  * @see [Notebook 06b §5 A folder of images, and files that are not images](../../notebooks/06b-own-images.ipynb#5.-A-folder-of-images,-and-files-that-are-not-images)
  * @see [Notebook 06b §6 Your own images](../../notebooks/06b-own-images.ipynb#6.-Your-own-images)
  */
