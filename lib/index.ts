@@ -159,3 +159,4 @@ export { CHAPTER06B_CONFIG } from './train/config';
 export { predictionCard } from './plot/predictions';
 export type { CardImage, CardScore } from './plot/predictions';
 export { SAMPLE_IMAGES, writeSampleImages } from './data/sample_images';
+export type { SampleImage } from './data/sample_images';

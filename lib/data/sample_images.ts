@@ -150,8 +150,16 @@ function car(): Drawing {
 }
 
 
+/** One sample image of {@link SAMPLE_IMAGES}. */
+export interface SampleImage {
+  /** The file name, e.g. 'ship.jpg'. */
+  file: string;
+  /** How it is stored, and its size in pixels. */
+  kind: string;
+}
+
 /** The sample files {@link writeSampleImages} writes, in order, with how each is stored. */
-export const SAMPLE_IMAGES: readonly { file: string; kind: string }[] = Object.freeze([
+export const SAMPLE_IMAGES: readonly SampleImage[] = Object.freeze([
   { file: 'airplane.png', kind: 'RGB PNG, 160×120' },
   { file: 'car-grey16.png', kind: '16-bit grey PNG, 144×96' },
   { file: 'ship.jpg', kind: 'colour JPEG, 200×120' },
