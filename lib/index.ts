@@ -165,3 +165,15 @@ export type { FeatureExamples, FeatureTrainOptions } from './train/features';
 
 export { CHAPTER06_CONFIG } from './train/config';
 export type { Chapter06Config } from './train/config';
+// ---- Chapter 06b, your own images: decoding PNG and JPEG, antialiased resizing, top-k predictions ----
+export { IMAGE_EXTENSIONS, IMAGE_LIMITS, centerCrop, compositeOver, decodeImage, listImageFiles, readImageFile, resizeArea } from './data/image_files';
+export type { DecodeOptions, DecodedImage, ImageFile, ImageLimits, ReadImageOptions, RgbImage, RgbaImage } from './data/image_files';
+export { createCountProgress } from './data/progress';
+export type { ByteProgress, CountProgressOptions, ProgressStream } from './data/progress';
+export { classifyImageFiles, predictProbabilities, topK } from './train/predict';
+export type { ClassScore, ClassifyFilesOptions, FileClassification } from './train/predict';
+export { CHAPTER06B_CONFIG } from './train/config';
+export { predictionCard } from './plot/predictions';
+export type { CardImage, CardScore } from './plot/predictions';
+export { SAMPLE_IMAGES, writeSampleImages } from './data/sample_images';
+export type { SampleImage } from './data/sample_images';

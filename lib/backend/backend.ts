@@ -257,6 +257,7 @@ async function tryCandidate(c: Candidate, versions: Record<string, string>, wasm
  * @see [Notebook 04b: cats against dogs with a small ResNet](../../notebooks/04b-cats-vs-dogs.ipynb#Chapter-04b:-cats-against-dogs-with-a-small-ResNet)
  * @see [Notebook 05: a CNN for CIFAR-10](../../notebooks/05-cifar10-cnn.ipynb#Chapter-05:-a-CNN-for-CIFAR-10)
  * @see [Notebook 06: a customer-service intent classifier](../../notebooks/06-customer-service.ipynb#Chapter-06:-a-customer-service-intent-classifier)
+ * @see [Notebook 06b: recognising your own images](../../notebooks/06b-own-images.ipynb#Chapter-06b:-recognising-your-own-images)
  */
 export async function initBackend(options: InitBackendOptions = {}): Promise<BackendReport> {
   const { request, source } = resolveRequest(options);
@@ -372,6 +373,7 @@ export function backendReport(): BackendReport | undefined {
  * @see [Notebook 04b: cats against dogs with a small ResNet](../../notebooks/04b-cats-vs-dogs.ipynb#Chapter-04b:-cats-against-dogs-with-a-small-ResNet)
  * @see [Notebook 05: a CNN for CIFAR-10](../../notebooks/05-cifar10-cnn.ipynb#Chapter-05:-a-CNN-for-CIFAR-10)
  * @see [Notebook 06: a customer-service intent classifier](../../notebooks/06-customer-service.ipynb#Chapter-06:-a-customer-service-intent-classifier)
+ * @see [Notebook 06b: recognising your own images](../../notebooks/06b-own-images.ipynb#Chapter-06b:-recognising-your-own-images)
  */
 export function formatBackendReport(r: BackendReport): string {
   const gpu = r.gpu === 'unknown' ? 'unknown' : r.gpu ? 'yes' : 'no';

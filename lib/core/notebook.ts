@@ -129,6 +129,11 @@ export interface Showable {
  * @see [Notebook 05 §4 Evaluation](../../notebooks/05-cifar10-cnn.ipynb#4.-Evaluation)
  * @see [Notebook 06 §1 The data](../../notebooks/06-customer-service.ipynb#1.-The-data)
  * @see [Notebook 06 §5 Evaluation on the test split](../../notebooks/06-customer-service.ipynb#5.-Evaluation-on-the-test-split)
+ * @see [Notebook 06b §2 From a file to pixels](../../notebooks/06b-own-images.ipynb#2.-From-a-file-to-pixels)
+ * @see [Notebook 06b §3 Shrinking without aliasing](../../notebooks/06b-own-images.ipynb#3.-Shrinking-without-aliasing)
+ * @see [Notebook 06b §4 Your images through the model](../../notebooks/06b-own-images.ipynb#4.-Your-images-through-the-model)
+ * @see [Notebook 06b §5 A folder of images, and files that are not images](../../notebooks/06b-own-images.ipynb#5.-A-folder-of-images,-and-files-that-are-not-images)
+ * @see [Notebook 06b §6 Your own images](../../notebooks/06b-own-images.ipynb#6.-Your-own-images)
  */
 export function show(item: Showable): void {
   const t = kernelTslab();

@@ -21,7 +21,10 @@ export const CIFAR10_URL = 'https://www.cs.toronto.edu/~kriz/cifar-10-binary.tar
 export const CIFAR10_ARCHIVE_BYTES = 170052171;
 /** MD5 of the official archive (hex). */
 export const CIFAR10_MD5 = 'c32a1d4ab5d03f1284b67883e8d87530';
-/** The 10 class names, index = label. */
+/**
+ * The 10 class names, index = label.
+ * @see [Notebook 06b §1 The model](../../notebooks/06b-own-images.ipynb#1.-The-model)
+ */
 export const CIFAR10_CLASSES: readonly string[] = Object.freeze([
   'airplane', 'automobile', 'bird', 'cat', 'deer', 'dog', 'frog', 'horse', 'ship', 'truck',
 ]);
@@ -186,6 +189,7 @@ function decodeInto(bytes: Uint8Array, name: string, out: LabeledExamples, offse
  * ```
  * @see [Notebook 04b §1 The data](../../notebooks/04b-cats-vs-dogs.ipynb#1.-The-data)
  * @see [Notebook 05 §1 The data](../../notebooks/05-cifar10-cnn.ipynb#1.-The-data)
+ * @see [Notebook 06b §1 The model](../../notebooks/06b-own-images.ipynb#1.-The-model)
  */
 export async function loadCifar10(options: LoadCifar10Options = {}): Promise<Cifar10Data> {
   const fn = 'loadCifar10';

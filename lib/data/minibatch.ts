@@ -75,6 +75,7 @@ export interface ExamplesSplit {
  * ```
  * @see [Notebook 04b §1 The data](../../notebooks/04b-cats-vs-dogs.ipynb#1.-The-data)
  * @see [Notebook 05 §1 The data](../../notebooks/05-cifar10-cnn.ipynb#1.-The-data)
+ * @see [Notebook 06b §1 The model](../../notebooks/06b-own-images.ipynb#1.-The-model)
  */
 export function splitExamples(data: LabeledExamples, validationFraction: number, seed = 0): ExamplesSplit {
   checkExamples('splitExamples', 'data', data);

@@ -56,6 +56,7 @@ export interface CnnConfig {
  * @see [Notebook 04b §5 Four models, one split](../../notebooks/04b-cats-vs-dogs.ipynb#5.-Four-models,-one-split)
  * @see [Notebook 05 §2 The model](../../notebooks/05-cifar10-cnn.ipynb#2.-The-model)
  * @see [Notebook 05 §6 The `from_logits` mistake](../../notebooks/05-cifar10-cnn.ipynb#6.-The-from_logits-mistake)
+ * @see [Notebook 06b §1 The model](../../notebooks/06b-own-images.ipynb#1.-The-model)
  */
 export function buildCifar10Cnn(config: CnnConfig = {}): tf.LayersModel {
   const fn = 'buildCifar10Cnn';
@@ -123,6 +124,7 @@ export interface CompileOptions {
  * @see [Notebook 06 §3 Bag of words and TF-IDF](../../notebooks/06-customer-service.ipynb#3.-Bag-of-words-and-TF-IDF)
  * @see [Notebook 06 §4 A small embedding model](../../notebooks/06-customer-service.ipynb#4.-A-small-embedding-model)
  * @see [Notebook 06 §5 Evaluation on the test split](../../notebooks/06-customer-service.ipynb#5.-Evaluation-on-the-test-split)
+ * @see [Notebook 06b §1 The model](../../notebooks/06b-own-images.ipynb#1.-The-model)
  */
 export function compileClassifier(model: tf.LayersModel, options: CompileOptions = {}): tf.LayersModel {
   const fn = 'compileClassifier';

@@ -76,6 +76,7 @@ function folderOf(fn: string, dir: unknown): string {
  * await saveModel(tiny, 'indexeddb://tiny'); // throws ArgumentError: only local folders and file:// URLs are supported
  * ```
  * @see [Notebook 05 §5 Save and load](../../notebooks/05-cifar10-cnn.ipynb#5.-Save-and-load)
+ * @see [Notebook 06b §1 The model](../../notebooks/06b-own-images.ipynb#1.-The-model)
  */
 export async function saveModel(model: tf.LayersModel, dir: string): Promise<string> {
   if (model === null || typeof model !== 'object' || typeof (model as { save?: unknown }).save !== 'function') {
@@ -174,6 +175,7 @@ const shapeText = (shape: readonly (number | null)[]) => `[${shape.join(', ')}]`
  * await loadModel('http://example.com/model'); // throws ArgumentError: only local folders and file:// URLs are supported
  * ```
  * @see [Notebook 05 §5 Save and load](../../notebooks/05-cifar10-cnn.ipynb#5.-Save-and-load)
+ * @see [Notebook 06b §1 The model](../../notebooks/06b-own-images.ipynb#1.-The-model)
  */
 export async function loadModel(dir: string): Promise<tf.LayersModel> {
   const folder = folderOf('loadModel', dir);

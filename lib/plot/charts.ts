@@ -235,6 +235,8 @@ export function imageGridHtml(pixels: Uint8Array, shape: [number, number, number
  * @see [Notebook 05 §2 The model](../../notebooks/05-cifar10-cnn.ipynb#2.-The-model)
  * @see [Notebook 06 §1 The data](../../notebooks/06-customer-service.ipynb#1.-The-data)
  * @see [Notebook 06 §5 Evaluation on the test split](../../notebooks/06-customer-service.ipynb#5.-Evaluation-on-the-test-split)
+ * @see [Notebook 06b §2 From a file to pixels](../../notebooks/06b-own-images.ipynb#2.-From-a-file-to-pixels)
+ * @see [Notebook 06b §5 A folder of images, and files that are not images](../../notebooks/06b-own-images.ipynb#5.-A-folder-of-images,-and-files-that-are-not-images)
  */
 export function tableHtml(headers: readonly string[], rows: ReadonlyArray<ReadonlyArray<string | number>>): string {
   const cell = (v: string | number, tag: string) => `<${tag}>${escapeHtml(typeof v === 'number' ? v.toLocaleString('en-US') : v)}</${tag}>`;

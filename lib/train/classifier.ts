@@ -102,6 +102,7 @@ export interface TrainResult {
  * ```ts
  * inputImageShape(buildCifar10Cnn()); // [32, 32, 3]
  * ```
+ * @see [Notebook 06b §1 The model](../../notebooks/06b-own-images.ipynb#1.-The-model)
  */
 export function inputImageShape(model: tf.LayersModel): [number, number, number] {
   const shape = model.inputs[0].shape;
@@ -233,6 +234,33 @@ export function nonFiniteWeight(model: tf.LayersModel): string | undefined {
 }
 
 /**
+ * Class probabilities of images `indices[start..end)` of `data`, one
+ * minibatch through `model` (pixels / 255, as {@link makeBatch}; softmax
+ * applied when `logits`), written into `out` from row `start` on. No tensor
+ * outlives the call. The step of `predictProbabilities` (lib/train/predict.ts);
+ * {@link evaluateClassifier} and the feature classifiers use `predictInMinibatches`.
+ * @param out - `[n, numClasses]` float32, row-major.
+ */
+export function predictMinibatch(
+  model: tf.LayersModel,
+  data: LabeledExamples,
+  hwc: [number, number, number],
+  indices: ArrayLike<number>,
+  start: number,
+  end: number,
+  logits: boolean,
+  out: Float32Array,
+): void {
+  const { X, y } = makeBatch(data, hwc, indices, start, end);
+  const p = tf.tidy(() => {
+    const outputs = model.predict(X) as tf.Tensor2D; // [batch, numClasses]
+    return logits ? tf.softmax(outputs) : outputs;
+  });
+  out.set(p.dataSync() as Float32Array, start * p.shape[1]);
+  tf.dispose([X, y, p]);
+}
+
+/**
  * Result of {@link evaluateClassifier}.
  * @see [Notebook 04b §5 Four models, one split](../../notebooks/04b-cats-vs-dogs.ipynb#5.-Four-models,-one-split)
  */
@@ -271,6 +299,7 @@ export interface Evaluation {
  * @see [Notebook 04b §5 Four models, one split](../../notebooks/04b-cats-vs-dogs.ipynb#5.-Four-models,-one-split)
  * @see [Notebook 05 §4 Evaluation](../../notebooks/05-cifar10-cnn.ipynb#4.-Evaluation)
  * @see [Notebook 05 §5 Save and load](../../notebooks/05-cifar10-cnn.ipynb#5.-Save-and-load)
+ * @see [Notebook 06b §1 The model](../../notebooks/06b-own-images.ipynb#1.-The-model)
  */
 export async function evaluateClassifier(model: tf.LayersModel, data: LabeledExamples, batchSize = 256): Promise<Evaluation> {
   const fn = 'evaluateClassifier';
@@ -281,7 +310,7 @@ export async function evaluateClassifier(model: tf.LayersModel, data: LabeledExa
   const numClasses = model.outputs[0].shape[1]!;
   checkLabels(fn, 'data.labels', data.labels, numClasses);
   const identity = Int32Array.from({ length: data.n }, (_, i) => i);
-  const probabilities = await predictProbabilities(model, data.n, batchSize, (start, end) => {
+  const probabilities = await predictInMinibatches(model, data.n, batchSize, (start, end) => {
     const { X, y } = makeBatch(data, hwc, identity, start, end);
     y.dispose();
     return X;
@@ -300,7 +329,7 @@ export async function evaluateClassifier(model: tf.LayersModel, data: LabeledExa
  * @param inputs - builds the model's input for examples `[start, end)`; this function disposes it.
  * @returns `[n, numClasses]` float32, row-major.
  */
-export async function predictProbabilities(model: tf.LayersModel, n: number, batchSize: number, inputs: (start: number, end: number) => tf.Tensor): Promise<Float32Array> {
+export async function predictInMinibatches(model: tf.LayersModel, n: number, batchSize: number, inputs: (start: number, end: number) => tf.Tensor): Promise<Float32Array> {
   const numClasses = model.outputs[0].shape[1]!;
   const logits = outputActivation(model) !== 'softmax';
   const probabilities = new Float32Array(n * numClasses); // [n, numClasses]
@@ -428,6 +457,7 @@ export function evaluationFromProbabilities(fn: string, probabilities: Float32Ar
  * @see [Notebook 04b §5 Four models, one split](../../notebooks/04b-cats-vs-dogs.ipynb#5.-Four-models,-one-split)
  * @see [Notebook 04b §7 Why shortcuts help](../../notebooks/04b-cats-vs-dogs.ipynb#7.-Why-shortcuts-help)
  * @see [Notebook 05 §3 Training](../../notebooks/05-cifar10-cnn.ipynb#3.-Training)
+ * @see [Notebook 06b §1 The model](../../notebooks/06b-own-images.ipynb#1.-The-model)
  */
 export async function trainClassifier(model: tf.LayersModel, train: LabeledExamples, options: TrainOptions = {}): Promise<TrainResult> {
   const fn = 'trainClassifier';

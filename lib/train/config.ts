@@ -28,6 +28,7 @@ export interface ChapterConfig<T> {
  * @see [Notebook 04b: cats against dogs with a small ResNet](../../notebooks/04b-cats-vs-dogs.ipynb#Chapter-04b:-cats-against-dogs-with-a-small-ResNet)
  * @see [Notebook 05: a CNN for CIFAR-10](../../notebooks/05-cifar10-cnn.ipynb#Chapter-05:-a-CNN-for-CIFAR-10)
  * @see [Notebook 06: a customer-service intent classifier](../../notebooks/06-customer-service.ipynb#Chapter-06:-a-customer-service-intent-classifier)
+ * @see [Notebook 06b: recognising your own images](../../notebooks/06b-own-images.ipynb#Chapter-06b:-recognising-your-own-images)
  */
 export function currentConfig<T>(config: ChapterConfig<T>): Readonly<T> {
   return quickMode() ? config.quick : config.full;
@@ -378,6 +379,25 @@ const CHAPTER06_FULL: Chapter06Config = {
  * @see [Notebook 06: a customer-service intent classifier](../../notebooks/06-customer-service.ipynb#Chapter-06:-a-customer-service-intent-classifier)
  */
 export const CHAPTER06_CONFIG: ChapterConfig<Chapter06Config> = deepFreeze({ full: CHAPTER06_FULL, quick: { ...CHAPTER06_FULL } });
+/**
+ * Chapter 06b: the model that classifies the learner's own images when no
+ * chapter-05 model was saved: the chapter-05 CNN and hyperparameters
+ * ({@link CHAPTER05_CONFIG}), trained briefly so the chapter runs on a fresh
+ * install: 3 epochs on the first 10,000 training images, 10% of them held out
+ * for validation, evaluated on the first 1,000 test images (chapter 05's full
+ * run, 10 epochs on all of them, is better). Quick mode: one epoch on 500
+ * images, evaluated on 200 (the grader runs it once per exercise).
+ * @example
+ * ```ts
+ * CHAPTER06B_CONFIG.full.trainSize; // 10000
+ * CHAPTER06B_CONFIG.quick.epochs; // 1
+ * ```
+ * @see [Notebook 06b: recognising your own images](../../notebooks/06b-own-images.ipynb#Chapter-06b:-recognising-your-own-images)
+ */
+export const CHAPTER06B_CONFIG: ChapterConfig<Chapter05Config> = deepFreeze({
+  full: { ...CHAPTER05_FULL, epochs: 3, trainSize: 10_000, testSize: 1_000 },
+  quick: { ...CHAPTER05_FULL, epochs: 1, trainSize: 500, testSize: 200 },
+});
 
 function deepFreeze<T>(value: T): T {
   if (value !== null && typeof value === 'object') {

@@ -9,7 +9,7 @@ import * as tf from '@tensorflow/tfjs';
 import { ArgumentError, checkInteger, describe } from '../core/errors';
 import { checkLabels } from '../core/examples';
 import { shuffledIndices } from '../core/random';
-import { evaluationFromProbabilities, nonFiniteWeight, predictProbabilities, type Evaluation, type TrainResult } from './classifier';
+import { evaluationFromProbabilities, nonFiniteWeight, predictInMinibatches, type Evaluation, type TrainResult } from './classifier';
 import { runTrainingLoop } from './loop';
 import type { ProgressMode } from './progress';
 
@@ -104,7 +104,7 @@ export async function evaluateFeatureClassifier(model: tf.LayersModel, data: Fea
   checkInteger(fn, 'batchSize', batchSize, 1);
   if (data.n === 0) throw new ArgumentError(`${fn}: data has no examples (n = 0)`);
   const identity = Int32Array.from({ length: data.n }, (_, i) => i);
-  const probabilities = await predictProbabilities(model, data.n, batchSize, (start, end) => {
+  const probabilities = await predictInMinibatches(model, data.n, batchSize, (start, end) => {
     const { X, y } = featureBatch(data, width, identity, start, end);
     y.dispose();
     return X;

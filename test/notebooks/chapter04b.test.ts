@@ -10,7 +10,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CHAPTER04B_CONFIG, buildCifar10Cnn, resNetParameterCount } from '../../lib';
-import { checkGradedCells, checkStudentVersion, type NotebookCell } from '../helpers/exercises';
+import { expectGradedExercises, expectStudentVersion, type NotebookCell } from '../helpers/grading';
 import { CIFAR10_ARCHIVE, NEEDS_REAL_PHOTOS, ROOT, haveRealPhotos, writeNotebookModule } from '../helpers/notebook';
 import { chapter04bResults } from './chapter04b';
 
@@ -60,11 +60,11 @@ describe('chapter 04b: the prose against the code', () => {
   });
 
   it('has two graded exercises, each a solution cell then a test cell with course and nbgrader metadata', () => {
-    checkGradedCells(cells, ['ex04b-auc-pairs/solution', 'ex04b-auc-pairs/tests', 'ex04b-flip/solution', 'ex04b-flip/tests']);
+    expectGradedExercises(NOTEBOOK, ['ex04b-auc-pairs/solution', 'ex04b-auc-pairs/tests', 'ex04b-flip/solution', 'ex04b-flip/tests']);
   });
 
   it('builds a student version (npm run course) without the solutions or hidden tests, that type-checks strictly', () => {
-    checkStudentVersion(NOTEBOOK, 'ex04b-auc-pairs', 'tf.image.flipLeftRight');
+    expectStudentVersion(NOTEBOOK, 'ex04b-auc-pairs', 'tf.image.flipLeftRight'); // a hidden test
   }, 120_000);
 
   it.skipIf(!haveRealPhotos || process.env.DLC_FULL_LESSON !== '1')(

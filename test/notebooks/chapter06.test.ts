@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CHAPTER06_CONFIG, INTENT_NAMES, Vocabulary, loadIntents, tokenize } from '../../lib';
-import { checkGradedCells, checkStudentVersion, type NotebookCell } from '../helpers/exercises';
+import { expectGradedExercises, expectStudentVersion, type NotebookCell } from '../helpers/grading';
 import { ROOT, notebookKernelRun, runNotebookQuick } from '../helpers/notebook';
 
 const NOTEBOOK = path.join(ROOT, 'notebooks', '06-customer-service.ipynb');
@@ -132,10 +132,10 @@ describe('chapter 06: the quick run in a real tslab kernel', () => {
 
 describe('chapter 06: exercises', () => {
   it('has two graded exercises, each a solution cell then a test cell with course and nbgrader metadata', () => {
-    checkGradedCells(cells, ['ex06-tfidf-row/solution', 'ex06-tfidf-row/tests', 'ex06-abstain/solution', 'ex06-abstain/tests']);
+    expectGradedExercises(NOTEBOOK, ['ex06-tfidf-row/solution', 'ex06-tfidf-row/tests', 'ex06-abstain/solution', 'ex06-abstain/tests']);
   });
 
   it('builds a student version (npm run course) without the solutions or hidden tests, that type-checks strictly', () => {
-    checkStudentVersion(NOTEBOOK, 'ex06-tfidf-row', 'dl.coverageAccuracyCurve(yT');
+    expectStudentVersion(NOTEBOOK, 'ex06-tfidf-row', 'dl.coverageAccuracyCurve(yT');
   }, 120_000);
 });
