@@ -147,3 +147,21 @@ export { loadModel, saveModel } from './models/io';
 export { guardImageInput } from './models/input_guard';
 export { imageGrid, sampleIndices } from './plot/images';
 export type { ImageGridOptions } from './plot/images';
+
+// ---- Chapter 06c, a spoken-keyword voice assistant: WAV, STFT, log-mel spectrograms, a CNN on them, spoken answers ----
+export { audioPlayer, encodeWav, readWav } from './audio/wav';
+export type { Audio } from './audio/wav';
+export { frameCount, hannWindow, powerSpectrogram } from './audio/stft';
+export type { Spectrogram, StftConfig } from './audio/stft';
+export { POWER_FLOOR, decibelsToUint8, hzToMel, logMelSpectrogram, melFilterbank, melToHz } from './audio/mel';
+export type { LogMelConfig, LogMelSpectrogram } from './audio/mel';
+export { keywordClip, keywordImages, keywordsDir, loadKeywords } from './audio/keywords';
+export type { KeywordClips, KeywordData, KeywordImageConfig, KeywordIndex, KeywordItem, KeywordSplit, LoadKeywordsOptions } from './audio/keywords';
+export { KEYWORD_ANSWERS, assistantAnswer, speak } from './audio/assistant';
+export type { SpeakOptions, Spoken } from './audio/assistant';
+export { buildKeywordCnn } from './models/keyword_cnn';
+export type { KeywordCnnConfig } from './models/keyword_cnn';
+export { spectrogramsFigure } from './plot/spectrogram';
+export type { SpectrogramPanel, SpectrogramsFigureOptions } from './plot/spectrogram';
+export { CHAPTER06C_CONFIG } from './train/config';
+export type { Chapter06cConfig } from './train/config';

@@ -337,3 +337,49 @@ function deepFreeze<T>(value: T): T {
   }
   return value;
 }
+
+/** Settings of chapter 06c (the keyword voice assistant): the data, the features, the CNN and its training. */
+export interface Chapter06cConfig {
+  /** Clips per class in each split (spread over the split's voices); null: all of them. */
+  perClass: number | null;
+  /** Passes over the training clips. */
+  epochs: number;
+  /** Clips per minibatch. */
+  batchSize: number;
+  /** Adam's learning rate (step size). */
+  learningRate: number;
+  /** Seed of the initial weights and the shuffles. */
+  seed: number;
+  /** The log-mel features: STFT frames of `frameLength` samples every `hop` samples, `fftSize`-point FFT, `numMels` mel bands from `fMin` to `fMax` Hz; dB in [`minDb`, `maxDb`] become grey levels 0–255. */
+  features: { sampleRate: number; frameLength: number; hop: number; fftSize: number; numMels: number; fMin: number; fMax: number; minDb: number; maxDb: number };
+  /** The CNN's filters of its two convolutions and units of its hidden dense layer. */
+  model: { filters: [number, number]; denseUnits: number };
+}
+
+const CHAPTER06C_FULL: Chapter06cConfig = {
+  perClass: null,
+  epochs: 12,
+  batchSize: 32,
+  learningRate: 1e-3,
+  seed: 0,
+  features: { sampleRate: 16000, frameLength: 480, hop: 320, fftSize: 512, numMels: 40, fMin: 20, fMax: 8000, minDb: -50, maxDb: 30 },
+  model: { filters: [16, 32], denseUnits: 64 },
+};
+
+/**
+ * Chapter 06c: every clip of data/keywords (12 classes; train, validation and
+ * test spoken by different voices), log-mel images of 49 frames (30 ms every
+ * 20 ms) × 40 mel bands, the chapter-05 CNN with 16/32 filters and 64 hidden
+ * units, 12 epochs of minibatches of 32, Adam at 10⁻³. Quick mode: 4 clips
+ * per class and split, 1 epoch.
+ * @example
+ * ```ts
+ * CHAPTER06C_CONFIG.full.features.numMels; // 40
+ * CHAPTER06C_CONFIG.quick.perClass; // 4
+ * ```
+ * @see [Notebook 06c: a spoken-keyword voice assistant](../../notebooks/06c-voice-assistant.ipynb#Chapter-06c:-a-spoken-keyword-voice-assistant)
+ */
+export const CHAPTER06C_CONFIG: ChapterConfig<Chapter06cConfig> = deepFreeze({
+  full: CHAPTER06C_FULL,
+  quick: { ...CHAPTER06C_FULL, features: { ...CHAPTER06C_FULL.features }, model: { filters: [16, 32], denseUnits: 64 }, perClass: 4, epochs: 1 },
+});
