@@ -165,3 +165,5 @@ export { spectrogramsFigure } from './plot/spectrogram';
 export type { SpectrogramPanel, SpectrogramsFigureOptions } from './plot/spectrogram';
 export { CHAPTER06C_CONFIG } from './train/config';
 export type { Chapter06cConfig } from './train/config';
+export { specAugment, specAugmenter } from './audio/spec_augment';
+export type { SpecAugmentOptions } from './audio/spec_augment';

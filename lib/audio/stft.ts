@@ -108,7 +108,7 @@ export function checkStftConfig(fn: string, config: StftConfig): StftConfig {
  */
 export function powerSpectrogram(samples: ArrayLike<number>, config: StftConfig): Spectrogram {
   const fn = 'powerSpectrogram';
-  if (samples == null || typeof samples.length !== 'number') throw new ArgumentError(`${fn}: samples must be an array of numbers, got ${describe(samples)}`);
+  if (samples == null || typeof samples !== 'object' || typeof samples.length !== 'number') throw new ArgumentError(`${fn}: samples must be an array of numbers, got ${describe(samples)}`);
   const { frameLength, hop, fftSize } = checkStftConfig(fn, config);
   const numFrames = frameCount(samples.length, frameLength, hop);
   const numBins = fftSize / 2 + 1;

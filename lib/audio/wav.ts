@@ -81,7 +81,7 @@ export function readWav(bytes: Uint8Array, name = 'WAV data'): Audio {
  */
 export function encodeWav(samples: ArrayLike<number>, sampleRate: number): Uint8Array {
   const fn = 'encodeWav';
-  if (samples == null || typeof samples.length !== 'number') throw new ArgumentError(`${fn}: samples must be an array of numbers in [-1, 1], got ${describe(samples)}`);
+  if (samples == null || typeof samples !== 'object' || typeof samples.length !== 'number') throw new ArgumentError(`${fn}: samples must be an array of numbers in [-1, 1], got ${describe(samples)}`);
   checkInteger(fn, 'sampleRate', sampleRate, 1);
   const pcm = new Int16Array(samples.length);
   for (let i = 0; i < pcm.length; i++) pcm[i] = Math.round(Math.max(-1, Math.min(1, samples[i])) * 32767);
