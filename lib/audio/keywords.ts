@@ -64,7 +64,10 @@ export interface KeywordIndex {
   items: KeywordItem[];
 }
 
-/** One split's clips: `samples[i * clipSamples + j]` is sample j of clip i. */
+/**
+ * One split's clips: `samples[i * clipSamples + j]` is sample j of clip i.
+ * @see [Notebook 06c §1 The data: keywords spoken by espeak-ng](../../notebooks/06c-voice-assistant.ipynb#1.-The-data:-keywords-spoken-by-espeak-ng)
+ */
 export interface KeywordClips {
   /** Clips. */
   n: number;
@@ -137,6 +140,7 @@ export function keywordsDir(): string {
  * const rms = Math.sqrt(clip.reduce((s, v) => s + v * v, 0) / 16000);
  * Math.abs(rms - 0.1) < 0.002; // true (−20 dB is an RMS of 0.1)
  * ```
+ * @see [Notebook 06c §Exercises](../../notebooks/06c-voice-assistant.ipynb#Exercises)
  */
 export function keywordClip(item: KeywordItem, voiced: Float32Array | undefined, clipSamples: number, noise: boolean): Float32Array {
   const fn = 'keywordClip';
@@ -248,7 +252,7 @@ export interface KeywordImageConfig extends LogMelConfig {
  * const config = { sampleRate: 16000, frameLength: 480, hop: 320, fftSize: 512, numMels: 40, fMin: 20, fMax: 8000, minDb: -60, maxDb: 40 };
  * keywordImages(data.test, data.clipSamples, config).imageShape; // [49, 40, 1]
  * ```
- * @see [Notebook 06c §3 The mel scale and the log-mel spectrogram](../../notebooks/06c-voice-assistant.ipynb#3.-The-mel-scale-and-the-log-mel-spectrogram)
+ * @see [Notebook 06c §4 The model: the chapter-05 CNN on spectrograms](../../notebooks/06c-voice-assistant.ipynb#4.-The-model:-the-chapter-05-CNN-on-spectrograms)
  */
 export function keywordImages(clips: Pick<KeywordClips, 'n' | 'samples' | 'labels'>, clipSamples: number, config: KeywordImageConfig): LabeledExamples {
   const fn = 'keywordImages';

@@ -19,6 +19,7 @@ import { checkStftConfig, powerSpectrogram, type StftConfig } from './stft';
  * hzToMel(700); // 780.2 (2595 · log10(2))
  * ```
  * @see [Notebook 06c §3 The mel scale and the log-mel spectrogram](../../notebooks/06c-voice-assistant.ipynb#3.-The-mel-scale-and-the-log-mel-spectrogram)
+ * @see [Notebook 06c §Exercises](../../notebooks/06c-voice-assistant.ipynb#Exercises)
  */
 export function hzToMel(hz: number): number {
   return 2595 * Math.log10(1 + hz / 700);
@@ -30,7 +31,6 @@ export function hzToMel(hz: number): number {
  * ```ts
  * melToHz(hzToMel(440)); // 440 (to rounding)
  * ```
- * @see [Notebook 06c §3 The mel scale and the log-mel spectrogram](../../notebooks/06c-voice-assistant.ipynb#3.-The-mel-scale-and-the-log-mel-spectrogram)
  */
 export function melToHz(mel: number): number {
   return 700 * (10 ** (mel / 2595) - 1);
@@ -72,6 +72,7 @@ function checkMelConfig(fn: string, config: LogMelConfig): LogMelConfig {
  * w.length; // 10280 (257 bins · 40 filters)
  * ```
  * @see [Notebook 06c §3 The mel scale and the log-mel spectrogram](../../notebooks/06c-voice-assistant.ipynb#3.-The-mel-scale-and-the-log-mel-spectrogram)
+ * @see [Notebook 06c §Exercises](../../notebooks/06c-voice-assistant.ipynb#Exercises)
  */
 export function melFilterbank(config: LogMelConfig): Float32Array {
   const { sampleRate, fftSize, numMels, fMin, fMax } = checkMelConfig('melFilterbank', config);
@@ -150,7 +151,6 @@ export function logMelSpectrogram(samples: ArrayLike<number>, config: LogMelConf
  * ```ts
  * Array.from(decibelsToUint8(new Float32Array([-100, -40, 40, 99]), -40, 40)); // [0, 0, 255, 255]
  * ```
- * @see [Notebook 06c §3 The mel scale and the log-mel spectrogram](../../notebooks/06c-voice-assistant.ipynb#3.-The-mel-scale-and-the-log-mel-spectrogram)
  */
 export function decibelsToUint8(values: ArrayLike<number>, minDb: number, maxDb: number): Uint8Array {
   const fn = 'decibelsToUint8';

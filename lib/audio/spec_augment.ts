@@ -46,7 +46,6 @@ function checkOptions(fn: string, options: SpecAugmentOptions): Required<SpecAug
  * const shifted = specAugment(image, [1, 3, 2, 1], 3, { maxShift: 1 });
  * [[1, 2, 1, 2, 3, 4], [1, 2, 3, 4, 5, 6], [3, 4, 5, 6, 5, 6]].some((e) => e.join() === Array.from(shifted).join()); // true
  * ```
- * @see [Notebook 06c §5 Training, and the held-out voices](../../notebooks/06c-voice-assistant.ipynb#5.-Training,-and-the-held-out-voices)
  */
 export function specAugment(pixels: Uint8Array, shape: readonly [number, number, number, number], seed: number, options: SpecAugmentOptions): Uint8Array {
   const fn = 'specAugment';

@@ -35,6 +35,7 @@ const FULL_SCALE: Record<string, number> = { '8': 128, '16': 32768, '24': 838860
  * Array.from(audio.samples); // [0, 0.5, -0.5]
  * ```
  * @see [Notebook 06c §1 The data: keywords spoken by espeak-ng](../../notebooks/06c-voice-assistant.ipynb#1.-The-data:-keywords-spoken-by-espeak-ng)
+ * @see [Notebook 06c §Exercises](../../notebooks/06c-voice-assistant.ipynb#Exercises)
  */
 export function readWav(bytes: Uint8Array, name = 'WAV data'): Audio {
   const fn = 'readWav';
@@ -77,7 +78,6 @@ export function readWav(bytes: Uint8Array, name = 'WAV data'): Audio {
  * ```ts
  * encodeWav(new Float32Array(16000), 16000).length; // 32044 (44-byte header + 2 bytes a sample)
  * ```
- * @see [Notebook 06c §6 Closing the loop: a spoken answer](../../notebooks/06c-voice-assistant.ipynb#6.-Closing-the-loop:-a-spoken-answer)
  */
 export function encodeWav(samples: ArrayLike<number>, sampleRate: number): Uint8Array {
   const fn = 'encodeWav';
@@ -101,6 +101,7 @@ export function encodeWav(samples: ArrayLike<number>, sampleRate: number): Uint8
  * audioPlayer({ sampleRate: 16000, samples: new Float32Array(1600) }, 'silence').text; // 'silence (0.10 s at 16000 Hz)'
  * ```
  * @see [Notebook 06c §1 The data: keywords spoken by espeak-ng](../../notebooks/06c-voice-assistant.ipynb#1.-The-data:-keywords-spoken-by-espeak-ng)
+ * @see [Notebook 06c §6 Closing the loop: a spoken answer](../../notebooks/06c-voice-assistant.ipynb#6.-Closing-the-loop:-a-spoken-answer)
  */
 export function audioPlayer(audio: Audio, caption = ''): Showable {
   const fn = 'audioPlayer';

@@ -19,6 +19,7 @@
  * @see [Notebook 04: the maths of an MLP](../../notebooks/04-mlp-maths.ipynb#Chapter-04:-the-maths-of-an-MLP)
  * @see [Notebook 04b: cats against dogs with a small ResNet](../../notebooks/04b-cats-vs-dogs.ipynb#Chapter-04b:-cats-against-dogs-with-a-small-ResNet)
  * @see [Notebook 05: a CNN for CIFAR-10](../../notebooks/05-cifar10-cnn.ipynb#Chapter-05:-a-CNN-for-CIFAR-10)
+ * @see [Notebook 06c: a spoken-keyword voice assistant](../../notebooks/06c-voice-assistant.ipynb#Chapter-06c:-a-spoken-keyword-voice-assistant)
  */
 export function quickMode(): boolean {
   return /^(1|true|yes)$/i.test(process.env.COURSE_QUICK ?? '');

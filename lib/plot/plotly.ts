@@ -295,6 +295,10 @@ function plotlyVersion(): string {
  * @see [Notebook 05 §1 The data](../../notebooks/05-cifar10-cnn.ipynb#1.-The-data)
  * @see [Notebook 05 §2 The model](../../notebooks/05-cifar10-cnn.ipynb#2.-The-model)
  * @see [Notebook 05 §4 Evaluation](../../notebooks/05-cifar10-cnn.ipynb#4.-Evaluation)
+ * @see [Notebook 06c §1 The data: keywords spoken by espeak-ng](../../notebooks/06c-voice-assistant.ipynb#1.-The-data:-keywords-spoken-by-espeak-ng)
+ * @see [Notebook 06c §2 From sound to picture: frames, windows, FFT](../../notebooks/06c-voice-assistant.ipynb#2.-From-sound-to-picture:-frames,-windows,-FFT)
+ * @see [Notebook 06c §3 The mel scale and the log-mel spectrogram](../../notebooks/06c-voice-assistant.ipynb#3.-The-mel-scale-and-the-log-mel-spectrogram)
+ * @see [Notebook 06c §5 Training, and the held-out voices](../../notebooks/06c-voice-assistant.ipynb#5.-Training,-and-the-held-out-voices)
  */
 export function showFigure(fig: Figure, text = '', options: Omit<FigureHtmlOptions, 'includePlotlyJs'> = {}): void {
   checkFigure('showFigure', fig);

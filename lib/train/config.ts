@@ -27,6 +27,7 @@ export interface ChapterConfig<T> {
  * @see [Notebook 04 §7 Fashion-MNIST](../../notebooks/04-mlp-maths.ipynb#7.-Fashion-MNIST)
  * @see [Notebook 04b: cats against dogs with a small ResNet](../../notebooks/04b-cats-vs-dogs.ipynb#Chapter-04b:-cats-against-dogs-with-a-small-ResNet)
  * @see [Notebook 05: a CNN for CIFAR-10](../../notebooks/05-cifar10-cnn.ipynb#Chapter-05:-a-CNN-for-CIFAR-10)
+ * @see [Notebook 06c: a spoken-keyword voice assistant](../../notebooks/06c-voice-assistant.ipynb#Chapter-06c:-a-spoken-keyword-voice-assistant)
  */
 export function currentConfig<T>(config: ChapterConfig<T>): Readonly<T> {
   return quickMode() ? config.quick : config.full;
