@@ -31,6 +31,7 @@ export function hzToMel(hz: number): number {
  * ```ts
  * melToHz(hzToMel(440)); // 440 (to rounding)
  * ```
+ * @see [Notebook 06c §Exercises](../../notebooks/06c-voice-assistant.ipynb#Exercises)
  */
 export function melToHz(mel: number): number {
   return 700 * (10 ** (mel / 2595) - 1);

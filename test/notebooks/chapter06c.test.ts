@@ -135,7 +135,7 @@ describe('chapter 06c: the prose against the code', () => {
       const source = notebookToTypeScript(student);
       expect(source).not.toMatch(/BEGIN (SOLUTION|HIDDEN TESTS)/);
       expect(source).toContain("throw new Error('not implemented: ex06c-mel')");
-      expect(source).not.toContain('dl.hzToMel(f)'); // a hidden test
+      expect(source).not.toContain('dl.melToHz(dl.hzToMel(2 * f) / 2)'); // a hidden test
       expect(strictDiagnostics(source, check)).toEqual([]);
     } finally {
       for (const f of [student, check]) fs.rmSync(f, { force: true });
