@@ -30,6 +30,8 @@ export interface SpectrogramsFigureOptions {
   unit?: string;
   /** Title of the y axes. @default 'band' */
   bandTitle?: string;
+  /** Decimals kept of each value (a saved notebook stores every number of the figure). @default 1 */
+  decimals?: number;
 }
 
 /**
@@ -38,8 +40,8 @@ export interface SpectrogramsFigureOptions {
  * @throws {ArgumentError} when `panels` is empty or a panel's values are not `numFrames · numBands` long.
  * @example
  * ```ts
- * const fig = spectrogramsFigure([{ title: 'yes', values: [0, 1, 2, 3, 4, 5], numFrames: 3, numBands: 2 }], { unit: 'dB' });
- * fig.data[0].z; // [[0, 2, 4], [1, 3, 5]] (one row per band)
+ * const fig = spectrogramsFigure([{ title: 'yes', values: [0, 1, 2, 3, 4, 5.06], numFrames: 3, numBands: 2 }], { unit: 'dB' });
+ * fig.data[0].z; // [[0, 2, 4], [1, 3, 5.1]] (one row per band, one decimal kept)
  * ```
  * @see [Notebook 06c §3 The mel scale and the log-mel spectrogram](../../notebooks/06c-voice-assistant.ipynb#3.-The-mel-scale-and-the-log-mel-spectrogram)
  */
@@ -49,6 +51,7 @@ export function spectrogramsFigure(panels: SpectrogramPanel[], options: Spectrog
   const columns = Math.min(checkInteger(fn, 'options.columns', options.columns ?? 4, 1), panels.length);
   const rows = Math.ceil(panels.length / columns);
   const dt = options.frameSeconds ?? 1;
+  const scale = 10 ** checkInteger(fn, 'options.decimals', options.decimals ?? 1, 0, 6);
   const layout: Record<string, unknown> = {
     grid: { rows, columns, pattern: 'independent' },
     annotations: [] as Record<string, unknown>[],
@@ -67,7 +70,7 @@ export function spectrogramsFigure(panels: SpectrogramPanel[], options: Spectrog
     layout[`yaxis${suffix}`] = { title: { text: options.bandTitle ?? 'band' } };
     (layout.annotations as Record<string, unknown>[]).push({ text: `<b>${p.title.replace(/[<>&]/g, '')}</b>`, showarrow: false, xref: `x${suffix} domain`, yref: `y${suffix} domain`, x: 0.5, y: 1.15, xanchor: 'center' });
     // z[b][t]: plotly draws rows bottom-up, so band 0 (low frequencies) is at the bottom.
-    const z = Array.from({ length: p.numBands }, (_, b) => Array.from({ length: p.numFrames }, (_, t) => p.values[t * p.numBands + b]));
+    const z = Array.from({ length: p.numBands }, (_, b) => Array.from({ length: p.numFrames }, (_, t) => Math.round(p.values[t * p.numBands + b] * scale) / scale));
     return {
       type: 'heatmap',
       z,

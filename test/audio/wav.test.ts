@@ -69,6 +69,14 @@ describe('readWav', () => {
     expect(wav.bitDepth).toBe('16');
     expect(Array.from(wav.getSamples(false, Int16Array) as unknown as Int16Array)).toEqual([8192, -8192, 32767]); // round(x · 32767)
   });
+  it('encodes 8-bit unsigned PCM that reads back to within half a step (1/254)', () => {
+    const x = new Float32Array([0, 0.5, -0.5, 1, -1, 0.123]);
+    const bytes = encodeWav(x, 8000, 8);
+    expect(new WaveFile(bytes).bitDepth).toBe('8');
+    expect(Array.from(bytes.subarray(44))).toEqual([128, 192, 64, 255, 1, 144]); // round(x · 127) + 128
+    readWav(bytes).samples.forEach((v, i) => expect(Math.abs(v - x[i])).toBeLessThanOrEqual(1 / 127));
+    expect(() => encodeWav(x, 8000, 24 as 16)).toThrow(/encodeWav: bitDepth must be 8 or 16/);
+  });
   it('rejects what is not a WAV file, naming the file', () => {
     expect(() => readWav(new Uint8Array([1, 2, 3, 4]), 'notes.txt')).toThrow(DataFormatError);
     expect(() => readWav(new Uint8Array([1, 2, 3, 4]), 'notes.txt')).toThrow(/readWav: notes.txt is not a WAV file/);
@@ -90,6 +98,10 @@ describe('audioPlayer', () => {
     const back = readWav(new Uint8Array(Buffer.from(b64, 'base64')));
     expect(back.samples.length).toBe(800);
     expect(Math.max(...back.samples.map((v, i) => Math.abs(v - samples[i])))).toBeLessThan(1e-4);
+  });
+  it('embeds 8-bit audio at half the size', () => {
+    const audio = { sampleRate: 8000, samples: new Float32Array(8000) };
+    expect(audioPlayer(audio, '', 8).html.length).toBeLessThan(0.55 * audioPlayer(audio).html.length);
   });
   it('names its argument when it is not audio', () => {
     expect(() => audioPlayer({} as never)).toThrow(/audioPlayer: audio must be/);

@@ -8,11 +8,10 @@
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { createRequire } from 'node:module';
-import * as os from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { CHAPTER04B_CONFIG, buildCifar10Cnn, resNetParameterCount } from '../../lib';
-import { CIFAR10_ARCHIVE, NEEDS_REAL_PHOTOS, ROOT, haveRealPhotos, notebookToTypeScript, strictDiagnostics, writeNotebookModule } from '../helpers/notebook';
+import { checkGradedCells, checkStudentVersion } from '../helpers/exercises';
+import { CIFAR10_ARCHIVE, NEEDS_REAL_PHOTOS, ROOT, haveRealPhotos, writeNotebookModule } from '../helpers/notebook';
 import { chapter04bResults } from './chapter04b';
 
 const NOTEBOOK = path.join(ROOT, 'notebooks', '04b-cats-vs-dogs.ipynb');
@@ -65,30 +64,11 @@ describe('chapter 04b: the prose against the code', () => {
   });
 
   it('has two graded exercises, each a solution cell then a test cell with course and nbgrader metadata', () => {
-    const graded = cells.filter((c) => c.metadata.course);
-    expect(graded.map((c) => `${c.metadata.course!.exercise}/${c.metadata.course!.role}`)).toEqual(['ex04b-auc-pairs/solution', 'ex04b-auc-pairs/tests', 'ex04b-flip/solution', 'ex04b-flip/tests']);
-    for (const c of graded) {
-      const { exercise, role, points } = c.metadata.course!;
-      expect(text(c).split('\n')[0]).toBe(`// exercise: ${exercise}, points: ${points}${role === 'tests' ? ' (tests)' : ''}`);
-      expect(c.metadata.nbgrader).toMatchObject(role === 'solution' ? { solution: true, grade: false, grade_id: exercise } : { grade: true, points, grade_id: `${exercise}-tests`, locked: true });
-      expect(text(c)).toMatch(role === 'solution' ? /\/\/ BEGIN SOLUTION[^]*\/\/ END SOLUTION/ : /\/\/ BEGIN HIDDEN TESTS[^]*\/\/ END HIDDEN TESTS/);
-    }
+    checkGradedCells(NOTEBOOK, ['ex04b-auc-pairs', 'ex04b-flip']);
   });
 
   it('builds a student version (npm run course) without the solutions or hidden tests, that type-checks strictly', () => {
-    const course = createRequire(__filename)(path.join(ROOT, 'scripts', 'course.cjs')) as { studentNotebook(nb: unknown, name?: string): unknown };
-    const student = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'dlc-student-')), '04b-cats-vs-dogs.ipynb');
-    fs.writeFileSync(student, JSON.stringify(course.studentNotebook(JSON.parse(fs.readFileSync(NOTEBOOK, 'utf8')), '04b-cats-vs-dogs.ipynb')));
-    const check = path.join(ROOT, 'notebooks', '.04b-cats-vs-dogs.student.check.ts');
-    try {
-      const source = notebookToTypeScript(student);
-      expect(source).not.toMatch(/BEGIN (SOLUTION|HIDDEN TESTS)/);
-      expect(source).toContain("throw new Error('not implemented: ex04b-auc-pairs')");
-      expect(source).not.toContain('tf.image.flipLeftRight'); // a hidden test
-      expect(strictDiagnostics(source, check)).toEqual([]);
-    } finally {
-      for (const f of [student, check]) fs.rmSync(f, { force: true });
-    }
+    checkStudentVersion(NOTEBOOK, 'ex04b-auc-pairs', 'tf.image.flipLeftRight');
   }, 120_000);
 
   it.skipIf(!haveRealPhotos || process.env.DLC_FULL_LESSON !== '1')(

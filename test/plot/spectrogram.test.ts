@@ -20,6 +20,12 @@ describe('spectrogramsFigure', () => {
     expect((fig.layout!.annotations as { text: string }[]).map((a) => a.text)).toEqual(['<b>yes</b>', '<b>no</b>']);
     expect(fig.layout!.grid).toEqual({ rows: 1, columns: 2, pattern: 'independent' });
   });
+  it('keeps the decimals asked for (a saved notebook stores every number)', () => {
+    const panel = { title: 'x', values: [-23.4567, 1.25], numFrames: 1, numBands: 2 };
+    expect(spectrogramsFigure([panel]).data[0].z).toEqual([[-23.5], [1.3]]);
+    expect(spectrogramsFigure([panel], { decimals: 0 }).data[0].z).toEqual([[-23], [1]]);
+    expect(() => spectrogramsFigure([panel], { decimals: -1 })).toThrow(/options.decimals must be an integer in \[0, 6\]/);
+  });
   it('rejects no panels and values of the wrong length', () => {
     expect(() => spectrogramsFigure([])).toThrow(ArgumentError);
     expect(() => spectrogramsFigure([{ title: 'x', values: [1, 2, 3], numFrames: 2, numBands: 2 }])).toThrow(/spectrogramsFigure: panels\[0\].values must have numFrames · numBands = 4 values, got number 3/);
