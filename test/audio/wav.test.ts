@@ -69,11 +69,11 @@ describe('readWav', () => {
     expect(wav.bitDepth).toBe('16');
     expect(Array.from(wav.getSamples(false, Int16Array) as unknown as Int16Array)).toEqual([8192, -8192, 32767]); // round(x · 32767)
   });
-  it('encodes 8-bit unsigned PCM that reads back to within half a step (1/254)', () => {
+  it('encodes 8-bit unsigned PCM that reads back to within one step (1/127)', () => {
     const x = new Float32Array([0, 0.5, -0.5, 1, -1, 0.123]);
     const bytes = encodeWav(x, 8000, 8);
     expect(new WaveFile(bytes).bitDepth).toBe('8');
-    expect(Array.from(bytes.subarray(44))).toEqual([128, 192, 64, 255, 1, 144]); // round(x · 127) + 128
+    expect(Array.from(bytes.subarray(44))).toEqual([128, 192, 65, 255, 1, 144]); // round(x · 127) + 128; Math.round(−63.5) is −63
     readWav(bytes).samples.forEach((v, i) => expect(Math.abs(v - x[i])).toBeLessThanOrEqual(1 / 127));
     expect(() => encodeWav(x, 8000, 24 as 16)).toThrow(/encodeWav: bitDepth must be 8 or 16/);
   });
