@@ -16,7 +16,7 @@ import { checkStftConfig, powerSpectrogram, type StftConfig } from './stft';
  * @example
  * ```ts
  * hzToMel(0); // 0
- * hzToMel(700); // 781.17 (2595 · log10(2))
+ * hzToMel(700); // 781.17 (2595 · log₁₀ 2)
  * ```
  * @see [Notebook 06c §3 The mel scale and the log-mel spectrogram](../../notebooks/06c-voice-assistant.ipynb#3.-The-mel-scale-and-the-log-mel-spectrogram)
  * @see [Notebook 06c §Exercises](../../notebooks/06c-voice-assistant.ipynb#Exercises)
