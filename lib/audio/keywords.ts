@@ -23,6 +23,7 @@ const SPLITS: readonly KeywordSplit[] = ['train', 'validation', 'test'];
 export interface KeywordItem {
   /** Unique name, e.g. `test-m7-yes-en-us`. */
   id: string;
+  /** The split its voice belongs to. */
   split: KeywordSplit;
   /** Class name: a keyword, `'unknown'` or `'silence'`. */
   label: string;
@@ -30,10 +31,13 @@ export interface KeywordItem {
   word: string | null;
   /** espeak-ng voice `accent+variant` (for silence, the variant). */
   voice: string;
+  /** espeak-ng voice variant (who speaks), e.g. `m7`: the split is by variant. */
   variant: string;
+  /** espeak-ng accent (language voice), e.g. `en-us` (absent for silence). */
   accent?: string;
-  /** espeak-ng `-s` (words per minute) and `-p` (pitch, 0–99). */
+  /** espeak-ng `-s`: words per minute. */
   speed?: number;
+  /** espeak-ng `-p`: pitch, 0–99. */
   pitch?: number;
   /** The clip's peak level after scaling, dB relative to full scale. */
   peakDb?: number;
@@ -55,12 +59,19 @@ export interface KeywordItem {
 
 /** data/keywords/index.json. */
 export interface KeywordIndex {
+  /** The espeak-ng version that spoke the clips. */
   espeakNg: string;
+  /** The espeak-ng command of one clip, with its placeholders. */
   command: string;
+  /** Samples per second of the clips (Hz). */
   sampleRate: number;
+  /** Samples of one clip's window (one second). */
   clipSamples: number;
+  /** Class names, in label order. */
   classes: string[];
+  /** The variants (voices) of each split. */
   splits: Record<KeywordSplit, string[]>;
+  /** Every item, one per clip or silence. */
   items: KeywordItem[];
 }
 
@@ -83,11 +94,15 @@ export interface KeywordClips {
 export interface KeywordData {
   /** Class names: the ten keywords, then `'silence'` and `'unknown'`. */
   classes: string[];
+  /** Samples per second (Hz). */
   sampleRate: number;
   /** Samples per clip (one second). */
   clipSamples: number;
+  /** Clips of the training voices. */
   train: KeywordClips;
+  /** Clips of the validation voices. */
   validation: KeywordClips;
+  /** Clips of the test voices (never heard in training). */
   test: KeywordClips;
   /** The data folder read. */
   dir: string;

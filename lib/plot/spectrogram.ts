@@ -11,7 +11,9 @@ export interface SpectrogramPanel {
   title: string;
   /** `[numFrames, numBands]` row-major, e.g. dB. */
   values: ArrayLike<number>;
+  /** Frames (time steps). */
   numFrames: number;
+  /** Bands (e.g. mel bands). */
   numBands: number;
 }
 
@@ -23,8 +25,9 @@ export interface SpectrogramsFigureOptions {
   title?: string;
   /** Seconds from one frame to the next (the hop), to label time in seconds. @default 1 (frames) */
   frameSeconds?: number;
-  /** Colour range (same for every panel, so panels compare). @default each panel's own */
+  /** Lower end of the colour range (the same for every panel, so panels compare). @default each panel's own */
   zmin?: number;
+  /** Upper end of the colour range. @default each panel's own */
   zmax?: number;
   /** Title of the colour bar, e.g. 'dB'. @default '' */
   unit?: string;

@@ -351,12 +351,47 @@ export interface Chapter06cConfig {
   learningRate: number;
   /** Seed of the initial weights and the shuffles. */
   seed: number;
-  /** The log-mel features: STFT frames of `frameLength` samples every `hop` samples, `fftSize`-point FFT, `numMels` mel bands from `fMin` to `fMax` Hz; dB in [`minDb`, `maxDb`] become grey levels 0–255. */
-  features: { sampleRate: number; frameLength: number; hop: number; fftSize: number; numMels: number; fMin: number; fMax: number; minDb: number; maxDb: number };
-  /** The CNN's filters of its two convolutions and units of its hidden dense layer. */
-  model: { filters: [number, number]; denseUnits: number };
-  /** Training augmentation (`specAugmenter`): random time shift of up to `maxShift` frames, `timeMasks` masks of up to `maxTimeMask` frames, `freqMasks` masks of up to `maxFreqMask` mel bands. */
-  augment: { maxShift: number; timeMasks: number; maxTimeMask: number; freqMasks: number; maxFreqMask: number };
+  /** The log-mel features (`logMelSpectrogram`, `keywordImages`). */
+  features: {
+    /** Samples per second of the clips (Hz). */
+    sampleRate: number;
+    /** Samples per STFT frame. */
+    frameLength: number;
+    /** Samples from one frame's start to the next. */
+    hop: number;
+    /** FFT length (a power of two ≥ frameLength). */
+    fftSize: number;
+    /** Mel bands. */
+    numMels: number;
+    /** Lower edge of the first mel filter (Hz). */
+    fMin: number;
+    /** Upper edge of the last mel filter (Hz). */
+    fMax: number;
+    /** dB mapped to grey level 0. */
+    minDb: number;
+    /** dB mapped to grey level 255. */
+    maxDb: number;
+  };
+  /** The keyword CNN (`buildKeywordCnn`). */
+  model: {
+    /** Filters of its two convolutions. */
+    filters: [number, number];
+    /** Units of its hidden dense layer. */
+    denseUnits: number;
+  };
+  /** Training augmentation (`specAugmenter`). */
+  augment: {
+    /** Largest time shift, in frames. */
+    maxShift: number;
+    /** Time masks per image. */
+    timeMasks: number;
+    /** Widest time mask, in frames. */
+    maxTimeMask: number;
+    /** Frequency masks per image. */
+    freqMasks: number;
+    /** Widest frequency mask, in mel bands. */
+    maxFreqMask: number;
+  };
 }
 
 const CHAPTER06C_FULL: Chapter06cConfig = {
