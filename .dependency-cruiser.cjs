@@ -2,7 +2,7 @@
 // `npm run lint:deps`; test/architecture/layers.test.ts runs the same rules.
 //
 //   core  <-  backend
-//   core  <-  nn, data, plot           (siblings: not each other)
+//   core  <-  nn, data, plot, audio    (siblings: not each other)
 //   core, nn  <-  models
 //   core, nn, data, plot, models  <-  train
 //   everything in lib except index.ts  <-  cli
@@ -72,6 +72,15 @@ module.exports = {
         'above).',
       from: { path: '^lib/plot/' },
       to: { path: LIB_FOLDER, pathNot: allowed('core', 'plot') },
+    },
+    {
+      name: 'layer-audio',
+      severity: 'error',
+      comment:
+        'lib/audio (WAV, STFT, mel features, the keyword data set) may import ' +
+        'core only.',
+      from: { path: '^lib/audio/' },
+      to: { path: LIB_FOLDER, pathNot: allowed('core', 'audio') },
     },
     {
       name: 'layer-models',

@@ -322,7 +322,8 @@ function dataPaths(env) {
   const paths = [];
   for (const v of ['DL_COURSE_CIFAR10', 'DL_COURSE_FASHION_MNIST']) if (env[v]) paths.push(path.resolve(env[v]));
   const cache = env.DL_COURSE_CACHE_DIR || (env.XDG_CACHE_HOME ? path.join(env.XDG_CACHE_HOME, 'dl-course') : path.join(os.homedir(), '.cache', 'dl-course'));
-  paths.push(path.resolve(cache), '/usr/share/datasets');
+  // The spoken-keyword data set the repository ships (chapter 06c): clips and their index, no solutions.
+  paths.push(path.resolve(cache), '/usr/share/datasets', path.join(ROOT, 'data', 'keywords'));
   return paths.filter((p) => fs.existsSync(p));
 }
 

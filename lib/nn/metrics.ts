@@ -143,6 +143,7 @@ export function accuracyFromOutputs(yTrue: tf.Tensor1D | tf.Tensor2D, yPred: tf.
  * perClassAccuracy([[3, 1], [0, 2]]); // [0.75, 1]
  * ```
  * @see [Notebook 02 §3 An evaluation step is a decision with a threshold](../../notebooks/02-core-concepts.ipynb#3.-An-evaluation-step-is-a-decision-with-a-threshold)
+ * @see [Notebook 06c §5 Training, and the held-out voices](../../notebooks/06c-voice-assistant.ipynb#5.-Training,-and-the-held-out-voices)
  */
 export function perClassAccuracy(confusion: number[][]): number[] {
   return confusion.map((row, c) => {
@@ -169,6 +170,7 @@ export interface ConfusedPair {
  * mostConfusedPairs([[5, 1, 3], [0, 4, 0], [2, 0, 6]], 2); // [{ trueClass: 0, predictedClass: 2, count: 3 }, { trueClass: 2, predictedClass: 0, count: 2 }]
  * ```
  * @see [Notebook 06 §5 Evaluation on the test split](../../notebooks/06-customer-service.ipynb#5.-Evaluation-on-the-test-split)
+ * @see [Notebook 06c §5 Training, and the held-out voices](../../notebooks/06c-voice-assistant.ipynb#5.-Training,-and-the-held-out-voices)
  */
 export function mostConfusedPairs(confusion: number[][], k = 5): ConfusedPair[] {
   const pairs: ConfusedPair[] = [];

@@ -29,6 +29,7 @@ export interface ChapterConfig<T> {
  * @see [Notebook 05: a CNN for CIFAR-10](../../notebooks/05-cifar10-cnn.ipynb#Chapter-05:-a-CNN-for-CIFAR-10)
  * @see [Notebook 06: a customer-service intent classifier](../../notebooks/06-customer-service.ipynb#Chapter-06:-a-customer-service-intent-classifier)
  * @see [Notebook 06b: recognising your own images](../../notebooks/06b-own-images.ipynb#Chapter-06b:-recognising-your-own-images)
+ * @see [Notebook 06c: a spoken-keyword voice assistant](../../notebooks/06c-voice-assistant.ipynb#Chapter-06c:-a-spoken-keyword-voice-assistant)
  */
 export function currentConfig<T>(config: ChapterConfig<T>): Readonly<T> {
   return quickMode() ? config.quick : config.full;
@@ -406,3 +407,89 @@ function deepFreeze<T>(value: T): T {
   }
   return value;
 }
+
+/** Settings of chapter 06c (the keyword voice assistant): the data, the features, the CNN and its training. */
+export interface Chapter06cConfig {
+  /** Clips per class in each split (spread over the split's voices); null: all of them. */
+  perClass: number | null;
+  /** Passes over the training clips. */
+  epochs: number;
+  /** Clips per minibatch. */
+  batchSize: number;
+  /** Adam's learning rate (step size). */
+  learningRate: number;
+  /** Seed of the initial weights and the shuffles. */
+  seed: number;
+  /** The log-mel features (`logMelSpectrogram`, `keywordImages`). */
+  features: {
+    /** Samples per second of the clips (Hz). */
+    sampleRate: number;
+    /** Samples per STFT frame. */
+    frameLength: number;
+    /** Samples from one frame's start to the next. */
+    hop: number;
+    /** FFT length (a power of two ≥ frameLength). */
+    fftSize: number;
+    /** Mel bands. */
+    numMels: number;
+    /** Lower edge of the first mel filter (Hz). */
+    fMin: number;
+    /** Upper edge of the last mel filter (Hz). */
+    fMax: number;
+    /** dB mapped to grey level 0. */
+    minDb: number;
+    /** dB mapped to grey level 255. */
+    maxDb: number;
+  };
+  /** The keyword CNN (`buildKeywordCnn`). */
+  model: {
+    /** Filters of its two convolutions. */
+    filters: [number, number];
+    /** Units of its hidden dense layer. */
+    denseUnits: number;
+  };
+  /** Training augmentation (`specAugmenter`). */
+  augment: {
+    /** Largest time shift, in frames. */
+    maxShift: number;
+    /** Time masks per image. */
+    timeMasks: number;
+    /** Widest time mask, in frames. */
+    maxTimeMask: number;
+    /** Frequency masks per image. */
+    freqMasks: number;
+    /** Widest frequency mask, in mel bands. */
+    maxFreqMask: number;
+  };
+}
+
+const CHAPTER06C_FULL: Chapter06cConfig = {
+  perClass: null,
+  epochs: 40,
+  batchSize: 16,
+  learningRate: 2e-3,
+  seed: 0,
+  features: { sampleRate: 16000, frameLength: 480, hop: 320, fftSize: 512, numMels: 40, fMin: 20, fMax: 8000, minDb: -40, maxDb: 20 },
+  model: { filters: [16, 32], denseUnits: 64 },
+  augment: { maxShift: 8, timeMasks: 1, maxTimeMask: 6, freqMasks: 1, maxFreqMask: 6 },
+};
+
+/**
+ * Chapter 06c: every clip of data/keywords (12 classes; train, validation and
+ * test spoken by different voices), log-mel images of 49 frames (30 ms every
+ * 20 ms) × 40 mel bands over −40 … 20 dB, the chapter-05 CNN with 16/32
+ * filters and 64 hidden units, 40 epochs of minibatches of 16 with time
+ * shifts of up to 8 frames and one time and one frequency mask of up to 6,
+ * Adam at 2·10⁻³. Sized to train in a few minutes on 2 cores. Quick mode: 4
+ * clips per class and split, 1 epoch.
+ * @example
+ * ```ts
+ * CHAPTER06C_CONFIG.full.features.numMels; // 40
+ * CHAPTER06C_CONFIG.quick.perClass; // 4
+ * ```
+ * @see [Notebook 06c: a spoken-keyword voice assistant](../../notebooks/06c-voice-assistant.ipynb#Chapter-06c:-a-spoken-keyword-voice-assistant)
+ */
+export const CHAPTER06C_CONFIG: ChapterConfig<Chapter06cConfig> = deepFreeze({
+  full: CHAPTER06C_FULL,
+  quick: { ...CHAPTER06C_FULL, features: { ...CHAPTER06C_FULL.features }, model: { filters: [16, 32], denseUnits: 64 }, augment: { ...CHAPTER06C_FULL.augment }, perClass: 4, epochs: 1 },
+});
