@@ -147,3 +147,14 @@ export { loadModel, saveModel } from './models/io';
 export { guardImageInput } from './models/input_guard';
 export { imageGrid, sampleIndices } from './plot/images';
 export type { ImageGridOptions } from './plot/images';
+
+// ---- Chapter 09, summary and challenges: privacy (membership inference, DP-SGD) and compute ----
+export { exampleLosses, membershipAttack } from './nn/membership';
+export type { MembershipAttack } from './nn/membership';
+export { clipGradients, dpSgdGradient, trainDpSgd } from './train/dp_sgd';
+export type { ClippedGradients, DpSgdGradient, DpSgdOptions, TrainDpSgdOptions, TrainDpSgdResult } from './train/dp_sgd';
+
+// ---- Chapter 10, questions and training efficiency: data-parallel workers, prefetching ----
+export { createDataParallel } from './train/data_parallel';
+export type { AllReducedGradients, DataParallel, DataParallelOptions, WorkerBackend } from './train/data_parallel';
+export { prefetch } from './data/prefetch';
