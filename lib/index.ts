@@ -151,7 +151,7 @@ export type { ImageGridOptions } from './plot/images';
 // ---- Chapter 09, summary and challenges: privacy (membership inference, DP-SGD) and compute ----
 export { exampleLosses, membershipAttack } from './nn/membership';
 export type { MembershipAttack } from './nn/membership';
-export { clipGradients, dpSgdGradient, trainDpSgd } from './train/dp_sgd';
+export { clipGradients, denseDpSgdGradient, dpSgdGradient, trainDpSgd } from './train/dp_sgd';
 export type { ClippedGradients, DpSgdGradient, DpSgdOptions, TrainDpSgdOptions, TrainDpSgdResult } from './train/dp_sgd';
 
 // ---- Chapter 10, questions and training efficiency: data-parallel workers, prefetching ----

@@ -134,6 +134,112 @@ export function dpSgdGradient(loss: (x: tf.Tensor, y: tf.Tensor) => tf.Scalar, v
   return { gradients, loss: lossSum / batch, norms };
 }
 
+/** A Dense layer as {@link denseDpSgdGradient} reads it. */
+interface DenseParts {
+  kernel: tf.Variable;
+  bias?: tf.Variable;
+  activation: { apply(x: tf.Tensor): tf.Tensor };
+}
+
+/** The model's layers as Flatten/Dense steps, or a reason why it is not such a model. */
+function denseParts(model: tf.LayersModel): DenseParts[] | string {
+  const parts: DenseParts[] = [];
+  for (const layer of model.layers) {
+    const kind = layer.getClassName();
+    if (kind === 'Flatten' || kind === 'InputLayer') continue;
+    if (kind !== 'Dense') return `layer ${layer.name} is a ${kind}; only Flatten and Dense layers are supported`;
+    const l = layer as unknown as { kernel: { val: tf.Variable }; bias?: { val: tf.Variable }; useBias: boolean; activation: { apply(x: tf.Tensor): tf.Tensor } };
+    if (!l.kernel.val.trainable) return `layer ${layer.name} is not trainable`;
+    parts.push({ kernel: l.kernel.val, bias: l.useBias ? l.bias!.val : undefined, activation: l.activation });
+  }
+  return parts.length > 0 ? parts : 'the model has no Dense layer';
+}
+
+/**
+ * The same DP-SGD gradient as {@link dpSgdGradient}, for a model of Flatten
+ * and Dense layers that outputs logits (loss: softmax cross-entropy), with
+ * one forward and one backward pass for the whole minibatch instead of one
+ * per example. A Dense layer's per-example gradients are outer products,
+ * ∂Lᵢ/∂W = aᵢ δᵢᵀ and ∂Lᵢ/∂b = δᵢ (aᵢ: the layer's input, δᵢ: the loss's
+ * gradient at its output z = aW + b), so each example's squared norm is
+ * Σ_layers ‖aᵢ‖²‖δᵢ‖² + ‖δᵢ‖² and the sum of the clipped gradients is
+ * Aᵀ(s ⊙ Δ) with sᵢ = min(1, C / normᵢ) (Goodfellow, "Efficient Per-Example
+ * Gradient Computations", arXiv:1510.01799, 2015; Lee & Kifer, PETS 2021).
+ * The δᵢ come from one `tf.grads` of the summed loss with respect to a zero
+ * tensor added to each z. The noise is drawn in the same order as
+ * {@link dpSgdGradient}'s, so both give the same result for the same `normal`.
+ * @param model - a `tf.LayersModel` of Flatten and Dense layers; input `[batch, ...]`, output `[batch, numClasses]` logits.
+ * @param x - `[batch, ...inputShape]` float32 inputs.
+ * @param y - `[batch, numClasses]` float32 one-hot targets.
+ * @returns the gradients in the order of `model.trainableWeights`.
+ * @throws {ArgumentError} when the model has another kind of layer, or on bad input or options.
+ * @example
+ * ```ts
+ * const model = tf.sequential({ layers: [tf.layers.dense({ inputShape: [2], units: 2, kernelInitializer: 'zeros' })] });
+ * const r = denseDpSgdGradient(model, tf.tensor2d([[3, 4]]), tf.tensor2d([[1, 0]]), { clipNorm: Infinity, noiseMultiplier: 0, normal: seededNormal(0) });
+ * r.gradients[0].arraySync(); // [[-1.5, 1.5], [-2, 2]] (x ⊗ (softmax(0) − y) = x ⊗ (−½, ½))
+ * r.norms[0]; // 3.6742 (√(25 · ½ + ½))
+ * ```
+ * @see [Notebook 09 §2 DP-SGD: clip each example, add noise](../../notebooks/09-summary-and-challenges.ipynb#2.-DP-SGD:-clip-each-example,-add-noise)
+ */
+export function denseDpSgdGradient(model: tf.LayersModel, x: tf.Tensor, y: tf.Tensor, options: DpSgdOptions): DpSgdGradient {
+  const fn = 'denseDpSgdGradient';
+  checkDpOptions(fn, options);
+  const parts = denseParts(model);
+  if (typeof parts === 'string') throw new ArgumentError(`${fn}: ${parts}; use dpSgdGradient (one backward pass per example) for other models`);
+  if (!(x instanceof tf.Tensor) || !(y instanceof tf.Tensor)) throw new ArgumentError(`${fn}: x and y must be tensors, got ${describe(x)} and ${describe(y)}`);
+  const batch = x.shape[0];
+  if (!batch) throw new ArgumentError(`${fn}: x must hold at least one example, got shape [${x.shape.join(', ')}]`);
+  if (y.shape[0] !== batch) throw new ArgumentError(`${fn}: x has ${batch} examples but y has ${y.shape[0]}; they must match`);
+  const C = options.clipNorm;
+  const inputs: tf.Tensor2D[] = []; // each Dense layer's input a, [batch, inUnits]
+  const { sums, norms, loss } = tf.tidy(() => {
+    const input = tf.reshape(x, [batch, -1]); // [batch, features]
+    const forward = (...probes: tf.Tensor[]) => {
+      let a = input as tf.Tensor2D;
+      inputs.length = 0;
+      parts.forEach((p, l) => {
+        inputs.push(tf.keep(a)); // outlives the gradient's scope; disposed below
+        let z = tf.matMul(a, p.kernel); // [batch, units]
+        if (p.bias) z = tf.add(z, p.bias);
+        a = p.activation.apply(tf.add(z, probes[l])) as tf.Tensor2D;
+      });
+      return tf.losses.softmaxCrossEntropy(y, a, undefined, undefined, tf.Reduction.SUM) as tf.Scalar;
+    };
+    const probes = parts.map((p) => tf.zeros([batch, p.kernel.shape[1]!]));
+    const { value, grads } = tf.valueAndGrads(forward)(probes); // grads[l] = Δ_l, [batch, units]: row i is δᵢ of layer l
+    // Squared norm of each example's whole gradient: Σ_l ‖aᵢ‖²‖δᵢ‖² (+ ‖δᵢ‖² for the bias).
+    let squared = tf.zeros([batch]);
+    parts.forEach((p, l) => {
+      const deltaSq = tf.sum(tf.square(grads[l]), 1); // [batch]
+      squared = tf.add(squared, tf.mul(tf.sum(tf.square(inputs[l]), 1), deltaSq));
+      if (p.bias) squared = tf.add(squared, deltaSq);
+    });
+    const normT = tf.sqrt(squared); // [batch]
+    const scale = Number.isFinite(C) ? tf.minimum(1, tf.div(C, tf.maximum(normT, 1e-30))) : tf.onesLike(normT); // [batch]
+    const out: tf.Tensor[] = [];
+    parts.forEach((p, l) => {
+      const scaled = tf.mul(grads[l], tf.expandDims(scale, 1)); // [batch, units]: s ⊙ Δ
+      out.push(tf.matMul(inputs[l], scaled, true, false)); // [inUnits, units] = Aᵀ(s ⊙ Δ)
+      if (p.bias) out.push(tf.sum(scaled, 0)); // [units]
+    });
+    return { sums: out, norms: normT.dataSync() as Float32Array, loss: value.dataSync()[0] / batch };
+  });
+  tf.dispose(inputs);
+  // Order of model.trainableWeights: kernel, bias of each layer in turn.
+  const std = options.noiseMultiplier * (Number.isFinite(C) ? C : 0);
+  const gradients = sums.map((sum) => {
+    const g = tf.tidy(() => {
+      if (std === 0) return tf.div(sum, batch);
+      const noise = Float32Array.from({ length: sum.size }, () => std * options.normal());
+      return tf.div(tf.add(sum, tf.tensor(noise, sum.shape)), batch);
+    });
+    sum.dispose();
+    return g;
+  });
+  return { gradients, loss, norms: Float32Array.from(norms) };
+}
+
 /** Options of {@link trainDpSgd}. */
 export interface TrainDpSgdOptions {
   /** Passes over the training examples. */
@@ -165,8 +271,9 @@ export interface TrainDpSgdResult {
 }
 
 /**
- * Trains a classifier that outputs logits with DP-SGD ({@link dpSgdGradient}
- * and a plain SGD step θ ← θ − η·g̃) on images, one seeded shuffle per epoch.
+ * Trains a classifier that outputs logits with DP-SGD ({@link dpSgdGradient},
+ * or {@link denseDpSgdGradient} for a model of Flatten and Dense layers, and
+ * a plain SGD step θ ← θ − η·g̃) on images, one seeded shuffle per epoch.
  * Loss: softmax cross-entropy of the logits. The model need not be compiled.
  * @param model - `tf.LayersModel` with input `[batch, height, width, channels]` and output `[batch, numClasses]` logits.
  * @param train - images `[n, height, width, channels]` uint8 and labels `[n]` int32 (see `LabeledExamples`).
@@ -196,6 +303,8 @@ export async function trainDpSgd(model: tf.LayersModel, train: LabeledExamples, 
   checkDpOptions(fn, { clipNorm: options.clipNorm, noiseMultiplier: options.noiseMultiplier, normal: normal });
   const variables = model.trainableWeights.map((w) => (w as unknown as { val: tf.Variable }).val);
   const loss = (x: tf.Tensor, y: tf.Tensor) => tf.losses.softmaxCrossEntropy(y, model.apply(x, { training: true }) as tf.Tensor) as tf.Scalar;
+  // Flatten and Dense layers only: the one-pass per-example gradients; otherwise one backward pass per example.
+  const fast = typeof denseParts(model) !== 'string';
   const ranges = minibatchRanges(train.n, options.batchSize);
   let order = new Int32Array(0);
   let clipped = 0;
@@ -215,7 +324,8 @@ export async function trainDpSgd(model: tf.LayersModel, train: LabeledExamples, 
       const { X, y } = makeBatch(train, hwc, order, start, end, 'one-hot', numClasses);
       try {
         const accuracy = tf.tidy(() => tf.mean(tf.cast(tf.equal(tf.argMax(model.predict(X) as tf.Tensor, 1), tf.argMax(y, 1)), 'float32')).dataSync()[0]);
-        const g = dpSgdGradient(loss, variables, X, y, { clipNorm: options.clipNorm, noiseMultiplier: options.noiseMultiplier, normal: normal });
+        const dp = { clipNorm: options.clipNorm, noiseMultiplier: options.noiseMultiplier, normal: normal };
+        const g = fast ? denseDpSgdGradient(model, X, y, dp) : dpSgdGradient(loss, variables, X, y, dp);
         if (Number.isFinite(g.loss)) {
           variables.forEach((v, k) => v.assign(tf.tidy(() => tf.sub(v, tf.mul(g.gradients[k], options.learningRate)))));
         }

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { ArgumentError, clipGradients, dpSgdGradient, seededNormal, trainDpSgd } from '../../lib';
+import { ArgumentError, clipGradients, denseDpSgdGradient, dpSgdGradient, seededNormal, trainDpSgd } from '../../lib';
 
 const values = (ts: tf.Tensor[]) => ts.map((t) => Array.from(t.dataSync()));
 
@@ -122,6 +122,49 @@ describe('dpSgdGradient', () => {
   });
 });
 
+describe('denseDpSgdGradient', () => {
+  const mlp = () =>
+    tf.sequential({
+      layers: [
+        tf.layers.flatten({ inputShape: [2, 3, 1] }),
+        tf.layers.dense({ units: 5, activation: 'relu', kernelInitializer: tf.initializers.glorotNormal({ seed: 3 }), biasInitializer: tf.initializers.randomNormal({ seed: 4 }) }),
+        tf.layers.dense({ units: 4, activation: 'tanh', kernelInitializer: tf.initializers.glorotNormal({ seed: 5 }) }),
+        tf.layers.dense({ units: 3, kernelInitializer: tf.initializers.glorotNormal({ seed: 6 }) }),
+      ],
+    });
+  const x = tf.randomNormal([7, 2, 3, 1], 0, 2, 'float32', 8);
+  const y = tf.oneHot(tf.tensor1d([0, 1, 2, 2, 1, 0, 1], 'int32'), 3).toFloat();
+
+  it.each([
+    [Infinity, 0],
+    [0.3, 0],
+    [0.3, 1.5],
+  ])('equals the per-example loop of dpSgdGradient (C = %s, σ = %s, same noise seed): gradients, norms and loss', (clipNorm, noiseMultiplier) => {
+    const model = mlp();
+    const vars = model.trainableWeights.map((w) => (w as unknown as { val: tf.Variable }).val);
+    const loss = (xi: tf.Tensor, yi: tf.Tensor) => tf.losses.softmaxCrossEntropy(yi, model.apply(xi) as tf.Tensor) as tf.Scalar;
+    const slow = dpSgdGradient(loss, vars, x, y, { clipNorm: clipNorm, noiseMultiplier: noiseMultiplier, normal: seededNormal(11) });
+    const fast = denseDpSgdGradient(model, x, y, { clipNorm: clipNorm, noiseMultiplier: noiseMultiplier, normal: seededNormal(11) });
+    expect(fast.loss).toBeCloseTo(slow.loss, 5);
+    Array.from(fast.norms).forEach((n, i) => expect(n).toBeCloseTo(slow.norms[i], 4));
+    expect(fast.gradients.map((g) => g.shape)).toEqual(slow.gradients.map((g) => g.shape));
+    fast.gradients.forEach((g, k) => Array.from(g.dataSync()).forEach((v, i) => expect(v).toBeCloseTo(slow.gradients[k].dataSync()[i], 5)));
+    if (clipNorm === 0.3) expect(Math.max(...slow.norms)).toBeGreaterThan(0.3); // clipping is exercised
+  });
+
+  it('the docstring example, by hand', () => {
+    const model = tf.sequential({ layers: [tf.layers.dense({ inputShape: [2], units: 2, kernelInitializer: 'zeros' })] });
+    const r = denseDpSgdGradient(model, tf.tensor2d([[3, 4]]), tf.tensor2d([[1, 0]]), { clipNorm: Infinity, noiseMultiplier: 0, normal: seededNormal(0) });
+    expect((r.gradients[0].arraySync() as number[][]).flat()).toEqual([-1.5, 1.5, -2, 2].map((v) => expect.closeTo(v, 6)));
+    expect(r.norms[0]).toBeCloseTo(Math.sqrt(25 * 0.5 + 0.5), 5);
+  });
+
+  it('rejects a model with another kind of layer, pointing to dpSgdGradient', () => {
+    const conv = tf.sequential({ layers: [tf.layers.conv2d({ inputShape: [4, 4, 1], filters: 1, kernelSize: 3 }), tf.layers.flatten(), tf.layers.dense({ units: 2 })] });
+    expect(() => denseDpSgdGradient(conv, tf.zeros([1, 4, 4, 1]), tf.tensor2d([[1, 0]]), { clipNorm: 1, noiseMultiplier: 0, normal: seededNormal(0) })).toThrow(/denseDpSgdGradient: layer .* is a Conv2D; only Flatten and Dense layers are supported; use dpSgdGradient/);
+  });
+});
+
 describe('trainDpSgd', () => {
   it('the docstring example: learns a separable toy problem and clips nothing', async () => {
     const model = tf.sequential({ layers: [tf.layers.flatten({ inputShape: [1, 2, 1] }), tf.layers.dense({ units: 2, kernelInitializer: 'zeros' })] });
@@ -145,5 +188,17 @@ describe('trainDpSgd', () => {
     // One minibatch holding every example: the shuffle does not change the mean gradient.
     const wa = a.getWeights().map((w) => Array.from(w.dataSync()));
     b.getWeights().forEach((w, k) => Array.from(w.dataSync()).forEach((v, i) => expect(wa[k][i]).toBeCloseTo(v, 5)));
+  });
+});
+
+describe('denseDpSgdGradient memory', () => {
+  it('leaks no tensors', () => {
+    const model = tf.sequential({ layers: [tf.layers.dense({ inputShape: [3], units: 4, activation: 'relu' }), tf.layers.dense({ units: 2 })] });
+    const x = tf.ones([5, 3]);
+    const y = tf.oneHot(tf.tensor1d([0, 1, 0, 1, 0], 'int32'), 2).toFloat();
+    const before = tf.memory().numTensors;
+    const r = denseDpSgdGradient(model, x, y, { clipNorm: 1, noiseMultiplier: 1, normal: seededNormal(0) });
+    expect(tf.memory().numTensors).toBe(before + 4);
+    tf.dispose(r.gradients);
   });
 });
