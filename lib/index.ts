@@ -151,6 +151,8 @@ export type { ImageGridOptions } from './plot/images';
 // ---- Chapter 09, summary and challenges: privacy (membership inference, DP-SGD) and compute ----
 export { exampleLosses, membershipAttack } from './nn/membership';
 export type { MembershipAttack } from './nn/membership';
+export { CHAPTER09_CONFIG } from './train/config';
+export type { Chapter09Config } from './train/config';
 export { clipGradients, denseDpSgdGradient, dpSgdGradient, trainDpSgd } from './train/dp_sgd';
 export type { ClippedGradients, DpSgdGradient, DpSgdOptions, TrainDpSgdOptions, TrainDpSgdResult } from './train/dp_sgd';
 
@@ -158,3 +160,5 @@ export type { ClippedGradients, DpSgdGradient, DpSgdOptions, TrainDpSgdOptions, 
 export { createDataParallel } from './train/data_parallel';
 export type { AllReducedGradients, DataParallel, DataParallelOptions, WorkerBackend } from './train/data_parallel';
 export { prefetch } from './data/prefetch';
+export { CHAPTER10_CONFIG } from './train/config';
+export type { Chapter10Config } from './train/config';

@@ -125,8 +125,7 @@ export function dpSgdGradient(loss: (x: tf.Tensor, y: tf.Tensor) => tf.Scalar, v
   const gradients = sums.map((sum) => {
     const noisy = tf.tidy(() => {
       if (std === 0) return tf.div(sum, batch);
-      const noise = Float32Array.from({ length: sum.size }, () => std * options.normal());
-      return tf.div(tf.add(sum, tf.tensor(noise, sum.shape)), batch);
+      return tf.div(tf.add(sum, gaussianNoise(sum.shape, std, options.normal)), batch);
     });
     sum.dispose();
     return noisy;
@@ -231,8 +230,7 @@ export function denseDpSgdGradient(model: tf.LayersModel, x: tf.Tensor, y: tf.Te
   const gradients = sums.map((sum) => {
     const g = tf.tidy(() => {
       if (std === 0) return tf.div(sum, batch);
-      const noise = Float32Array.from({ length: sum.size }, () => std * options.normal());
-      return tf.div(tf.add(sum, tf.tensor(noise, sum.shape)), batch);
+      return tf.div(tf.add(sum, gaussianNoise(sum.shape, std, options.normal)), batch);
     });
     sum.dispose();
     return g;
@@ -341,6 +339,13 @@ export async function trainDpSgd(model: tf.LayersModel, train: LabeledExamples, 
     validate: () => undefined,
   });
   return { history: result.history, seconds: result.trainSeconds, clippedFraction: seen === 0 ? 0 : clipped / seen };
+}
+
+/** `[shape]` float32 draws of N(0, std²) from `normal` (a plain loop: several times faster than `Float32Array.from` with a callback). */
+function gaussianNoise(shape: number[], std: number, normal: () => number): tf.Tensor {
+  const noise = new Float32Array(shape.reduce((a, b) => a * b, 1));
+  for (let i = 0; i < noise.length; i++) noise[i] = std * normal();
+  return tf.tensor(noise, shape);
 }
 
 function checkGradients(fn: string, gradients: unknown): void {
