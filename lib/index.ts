@@ -151,6 +151,8 @@ export type { ImageGridOptions } from './plot/images';
 // ---- Chapter 09, summary and challenges: privacy (membership inference, DP-SGD) and compute ----
 export { exampleLosses, membershipAttack } from './nn/membership';
 export type { MembershipAttack } from './nn/membership';
+export { buildMlpClassifier } from './models/mlp_classifier';
+export type { MlpClassifierConfig } from './models/mlp_classifier';
 export { CHAPTER09_CONFIG } from './train/config';
 export type { Chapter09Config } from './train/config';
 export { clipGradients, denseDpSgdGradient, dpSgdGradient, trainDpSgd } from './train/dp_sgd';

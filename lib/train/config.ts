@@ -171,12 +171,12 @@ export interface Chapter09Config {
 }
 
 const CHAPTER09_FULL: Chapter09Config = {
-  privacy: { members: 500, hiddenUnits: 128, batchSize: 20, epochs: 40, learningRate: 0.2, dpLearningRate: 0.5, clipNorm: 1, noiseMultipliers: [0.5, 1, 2, 4], seed: 0 },
+  privacy: { members: 400, hiddenUnits: 128, batchSize: 20, epochs: 30, learningRate: 0.2, dpLearningRate: 0.5, clipNorm: 1, noiseMultipliers: [0.5, 1, 2, 4], seed: 0 },
   compute: { trainSize: 5000, testSize: 1000, epochs: 4, batchSize: 32, mlpHidden: 128 },
 };
 
 /**
- * Chapter 09: privacy measured on 500 Fashion-MNIST members (40 epochs, four
+ * Chapter 09: privacy measured on 400 Fashion-MNIST members (30 epochs, four
  * noise multipliers), compute on 5,000 CIFAR-10 images (4 epochs, the
  * MLP and the CNN). Quick mode: 100 members, 15 epochs, two noise multipliers; 200
  * CIFAR-10 images, 2 epochs.
@@ -213,6 +213,8 @@ export interface Chapter10Config {
   prefetchBatches: number;
   /** Examples per minibatch in the prefetching experiment. */
   prefetchBatchSize: number;
+  /** Prefetching: a simulated storage latency per minibatch read, milliseconds (a network disk's; 0: local files only). */
+  storageLatencyMs: number;
   /** Batch-size sweep: the sizes, and the epochs of each run. */
   batchSizes: number[];
   /** Passes over the training images in each batch-size run. */
@@ -230,6 +232,7 @@ const CHAPTER10_FULL: Chapter10Config = {
   workerCounts: [1, 2],
   prefetchBatches: 40,
   prefetchBatchSize: 128,
+  storageLatencyMs: 10,
   batchSizes: [8, 32, 128, 512],
   sweepEpochs: 3,
   seed: 0,

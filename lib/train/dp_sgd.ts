@@ -325,7 +325,11 @@ export async function trainDpSgd(model: tf.LayersModel, train: LabeledExamples, 
         const dp = { clipNorm: options.clipNorm, noiseMultiplier: options.noiseMultiplier, normal: normal };
         const g = fast ? denseDpSgdGradient(model, X, y, dp) : dpSgdGradient(loss, variables, X, y, dp);
         if (Number.isFinite(g.loss)) {
-          variables.forEach((v, k) => v.assign(tf.tidy(() => tf.sub(v, tf.mul(g.gradients[k], options.learningRate)))));
+          variables.forEach((v, k) => {
+            const next = tf.tidy(() => tf.sub(v, tf.mul(g.gradients[k], options.learningRate)));
+            v.assign(next);
+            next.dispose(); // assign shares its data; this handle would otherwise keep every step's weights alive
+          });
         }
         tf.dispose(g.gradients);
         for (const n of g.norms) if (n > options.clipNorm) clipped++;

@@ -202,3 +202,14 @@ describe('denseDpSgdGradient memory', () => {
     tf.dispose(r.gradients);
   });
 });
+
+describe('trainDpSgd memory', () => {
+  it('leaves no tensors behind after training (one epoch of several steps, with noise)', async () => {
+    const model = tf.sequential({ layers: [tf.layers.flatten({ inputShape: [1, 2, 1] }), tf.layers.dense({ units: 2 })] });
+    const data = { n: 8, pixels: Uint8Array.from({ length: 16 }, (_, i) => (i * 53) % 256), labels: new Int32Array([0, 1, 0, 1, 0, 1, 0, 1]) };
+    await trainDpSgd(model, data, { epochs: 1, batchSize: 2, learningRate: 0.1, clipNorm: 1, noiseMultiplier: 1, progress: 'none' }); // warm-up
+    const before = tf.memory().numTensors;
+    await trainDpSgd(model, data, { epochs: 2, batchSize: 2, learningRate: 0.1, clipNorm: 1, noiseMultiplier: 1, progress: 'none' });
+    expect(tf.memory().numTensors).toBe(before);
+  });
+});
