@@ -18,7 +18,10 @@ export { WASM_THREADS_ENV_VAR } from './threads/wasm_threads';
 /** Environment variable that picks the backend when `initBackend` gets no option. */
 export const BACKEND_ENV_VAR = 'DL_COURSE_BACKEND';
 
-/** Backends a caller can ask for: `tensorflow` = tfjs-node-gpu or tfjs-node. */
+/**
+ * Backends a caller can ask for: `tensorflow` = tfjs-node-gpu or tfjs-node.
+ * @see [Notebook 10 §5 The backends side by side](../../notebooks/10-questions-and-efficiency.ipynb#5.-The-backends-side-by-side)
+ */
 export const BACKEND_CHOICES = ['tensorflow', 'wasm', 'cpu'] as const;
 
 /** A backend a caller can ask for. */
@@ -251,6 +254,9 @@ async function tryCandidate(c: Candidate, versions: Record<string, string>, wasm
  * @see [Notebook 04: the maths of an MLP](../../notebooks/04-mlp-maths.ipynb#Chapter-04:-the-maths-of-an-MLP)
  * @see [Notebook 04b: cats against dogs with a small ResNet](../../notebooks/04b-cats-vs-dogs.ipynb#Chapter-04b:-cats-against-dogs-with-a-small-ResNet)
  * @see [Notebook 05: a CNN for CIFAR-10](../../notebooks/05-cifar10-cnn.ipynb#Chapter-05:-a-CNN-for-CIFAR-10)
+ * @see [Notebook 09: summary and challenges, privacy and compute measured](../../notebooks/09-summary-and-challenges.ipynb#Chapter-09:-summary-and-challenges,-privacy-and-compute-measured)
+ * @see [Notebook 10: questions, and training efficiency](../../notebooks/10-questions-and-efficiency.ipynb#Chapter-10:-questions,-and-training-efficiency)
+ * @see [Notebook 10 §5 The backends side by side](../../notebooks/10-questions-and-efficiency.ipynb#5.-The-backends-side-by-side)
  */
 export async function initBackend(options: InitBackendOptions = {}): Promise<BackendReport> {
   const { request, source } = resolveRequest(options);
@@ -365,6 +371,8 @@ export function backendReport(): BackendReport | undefined {
  * @see [Notebook 04: the maths of an MLP](../../notebooks/04-mlp-maths.ipynb#Chapter-04:-the-maths-of-an-MLP)
  * @see [Notebook 04b: cats against dogs with a small ResNet](../../notebooks/04b-cats-vs-dogs.ipynb#Chapter-04b:-cats-against-dogs-with-a-small-ResNet)
  * @see [Notebook 05: a CNN for CIFAR-10](../../notebooks/05-cifar10-cnn.ipynb#Chapter-05:-a-CNN-for-CIFAR-10)
+ * @see [Notebook 09: summary and challenges, privacy and compute measured](../../notebooks/09-summary-and-challenges.ipynb#Chapter-09:-summary-and-challenges,-privacy-and-compute-measured)
+ * @see [Notebook 10: questions, and training efficiency](../../notebooks/10-questions-and-efficiency.ipynb#Chapter-10:-questions,-and-training-efficiency)
  */
 export function formatBackendReport(r: BackendReport): string {
   const gpu = r.gpu === 'unknown' ? 'unknown' : r.gpu ? 'yes' : 'no';

@@ -56,6 +56,7 @@ export interface CnnConfig {
  * @see [Notebook 04b §5 Four models, one split](../../notebooks/04b-cats-vs-dogs.ipynb#5.-Four-models,-one-split)
  * @see [Notebook 05 §2 The model](../../notebooks/05-cifar10-cnn.ipynb#2.-The-model)
  * @see [Notebook 05 §6 The `from_logits` mistake](../../notebooks/05-cifar10-cnn.ipynb#6.-The-from_logits-mistake)
+ * @see [Notebook 09 §4 Compute: accuracy against training FLOPs](../../notebooks/09-summary-and-challenges.ipynb#4.-Compute:-accuracy-against-training-FLOPs)
  */
 export function buildCifar10Cnn(config: CnnConfig = {}): tf.LayersModel {
   const fn = 'buildCifar10Cnn';
@@ -120,6 +121,8 @@ export interface CompileOptions {
  * @see [Notebook 04b §7 Why shortcuts help](../../notebooks/04b-cats-vs-dogs.ipynb#7.-Why-shortcuts-help)
  * @see [Notebook 05 §3 Training](../../notebooks/05-cifar10-cnn.ipynb#3.-Training)
  * @see [Notebook 05 §6 The `from_logits` mistake](../../notebooks/05-cifar10-cnn.ipynb#6.-The-from_logits-mistake)
+ * @see [Notebook 09 §4 Compute: accuracy against training FLOPs](../../notebooks/09-summary-and-challenges.ipynb#4.-Compute:-accuracy-against-training-FLOPs)
+ * @see [Notebook 10 §3 The data pipeline: prefetching](../../notebooks/10-questions-and-efficiency.ipynb#3.-The-data-pipeline:-prefetching)
  */
 export function compileClassifier(model: tf.LayersModel, options: CompileOptions = {}): tf.LayersModel {
   const fn = 'compileClassifier';
@@ -187,6 +190,7 @@ export function categoricalCrossentropyFromLogits(yTrue: tf.Tensor, yPred: tf.Te
  * ```ts
  * modelLabelFormat(compileClassifier(buildCifar10Cnn())); // 'sparse'
  * ```
+ * @see [Notebook 10 §3 The data pipeline: prefetching](../../notebooks/10-questions-and-efficiency.ipynb#3.-The-data-pipeline:-prefetching)
  */
 export function modelLabelFormat(model: tf.LayersModel): LabelFormat {
   const fn = 'modelLabelFormat';
@@ -217,6 +221,7 @@ function sparseAccuracy(yTrue: tf.Tensor, yPred: tf.Tensor): tf.Tensor {
  * outputActivation(buildCifar10Cnn()); // 'softmax'
  * outputActivation(tf.sequential({ layers: [tf.layers.dense({ inputShape: [2], units: 3 })] })); // 'linear'
  * ```
+ * @see [Notebook 09 §4 Compute: accuracy against training FLOPs](../../notebooks/09-summary-and-challenges.ipynb#4.-Compute:-accuracy-against-training-FLOPs)
  */
 export function outputActivation(model: tf.LayersModel): string {
   const last = model.layers[model.layers.length - 1];

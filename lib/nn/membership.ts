@@ -36,7 +36,10 @@ export function exampleLosses(yTrue: IntArray, probabilities: ArrayLike<number>)
   return out;
 }
 
-/** What {@link membershipAttack} measures. */
+/**
+ * What {@link membershipAttack} measures.
+ * @see [Notebook 09 §1 An overfit model leaks its training set](../../notebooks/09-summary-and-challenges.ipynb#1.-An-overfit-model-leaks-its-training-set)
+ */
 export interface MembershipAttack {
   /** Best TPR − FPR over all loss thresholds, in [0, 1]: 0 is guessing, 1 tells members from non-members perfectly. */
   advantage: number;
@@ -68,6 +71,7 @@ export interface MembershipAttack {
  * a.auc; // 0.7778 (7 of the 9 member–non-member pairs ranked right)
  * ```
  * @see [Notebook 09 §1 An overfit model leaks its training set](../../notebooks/09-summary-and-challenges.ipynb#1.-An-overfit-model-leaks-its-training-set)
+ * @see [Notebook 09 §Exercises](../../notebooks/09-summary-and-challenges.ipynb#Exercises)
  */
 export function membershipAttack(memberLosses: ArrayLike<number>, nonMemberLosses: ArrayLike<number>): MembershipAttack {
   const fn = 'membershipAttack';

@@ -133,6 +133,8 @@ export function confusionMatrixTable(matrix: number[][], classNames: readonly st
  * @see [Notebook 03 §2 Minibatches](../../notebooks/03-training-pipeline.ipynb#2.-Minibatches)
  * @see [Notebook 05 §1 The data](../../notebooks/05-cifar10-cnn.ipynb#1.-The-data)
  * @see [Notebook 05 §2 The model](../../notebooks/05-cifar10-cnn.ipynb#2.-The-model)
+ * @see [Notebook 10 §2 Data-parallel training, for real](../../notebooks/10-questions-and-efficiency.ipynb#2.-Data-parallel-training,-for-real)
+ * @see [Notebook 10 §3 The data pipeline: prefetching](../../notebooks/10-questions-and-efficiency.ipynb#3.-The-data-pipeline:-prefetching)
  */
 export function barFigure(labels: readonly string[], values: readonly number[], title: string, yTitle = ''): Figure {
   if (labels.length !== values.length) throw new ArgumentError(`barFigure: labels has ${labels.length} entries but values has ${values.length}`);
@@ -230,6 +232,8 @@ export function imageGridHtml(pixels: Uint8Array, shape: [number, number, number
  * @see [Notebook 04b §3 A small ResNet](../../notebooks/04b-cats-vs-dogs.ipynb#3.-A-small-ResNet)
  * @see [Notebook 04b §5 Four models, one split](../../notebooks/04b-cats-vs-dogs.ipynb#5.-Four-models,-one-split)
  * @see [Notebook 05 §2 The model](../../notebooks/05-cifar10-cnn.ipynb#2.-The-model)
+ * @see [Notebook 09 §5 What the budget costs on the machines of chapter 01](../../notebooks/09-summary-and-challenges.ipynb#5.-What-the-budget-costs-on-the-machines-of-chapter-01)
+ * @see [Notebook 10 §5 The backends side by side](../../notebooks/10-questions-and-efficiency.ipynb#5.-The-backends-side-by-side)
  */
 export function tableHtml(headers: readonly string[], rows: ReadonlyArray<ReadonlyArray<string | number>>): string {
   const cell = (v: string | number, tag: string) => `<${tag}>${escapeHtml(typeof v === 'number' ? v.toLocaleString('en-US') : v)}</${tag}>`;

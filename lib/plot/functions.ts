@@ -92,6 +92,7 @@ function traces(panel: CurvePanel, axis: number, showLegend: boolean): Record<st
  * @see [Notebook 02 §3 An evaluation step is a decision with a threshold](../../notebooks/02-core-concepts.ipynb#3.-An-evaluation-step-is-a-decision-with-a-threshold)
  * @see [Notebook 04 §7 Fashion-MNIST](../../notebooks/04-mlp-maths.ipynb#7.-Fashion-MNIST)
  * @see [Notebook 04b §7 Why shortcuts help](../../notebooks/04b-cats-vs-dogs.ipynb#7.-Why-shortcuts-help)
+ * @see [Notebook 09 §1 An overfit model leaks its training set](../../notebooks/09-summary-and-challenges.ipynb#1.-An-overfit-model-leaks-its-training-set)
  */
 export function curvesFigure(x: ArrayLike<number>, curves: Curve[], title: string, axisTitles: { x?: string; y?: string } = {}): Figure {
   const panel = { title, x, curves };

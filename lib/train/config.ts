@@ -27,6 +27,8 @@ export interface ChapterConfig<T> {
  * @see [Notebook 04 §7 Fashion-MNIST](../../notebooks/04-mlp-maths.ipynb#7.-Fashion-MNIST)
  * @see [Notebook 04b: cats against dogs with a small ResNet](../../notebooks/04b-cats-vs-dogs.ipynb#Chapter-04b:-cats-against-dogs-with-a-small-ResNet)
  * @see [Notebook 05: a CNN for CIFAR-10](../../notebooks/05-cifar10-cnn.ipynb#Chapter-05:-a-CNN-for-CIFAR-10)
+ * @see [Notebook 09: summary and challenges, privacy and compute measured](../../notebooks/09-summary-and-challenges.ipynb#Chapter-09:-summary-and-challenges,-privacy-and-compute-measured)
+ * @see [Notebook 10: questions, and training efficiency](../../notebooks/10-questions-and-efficiency.ipynb#Chapter-10:-questions,-and-training-efficiency)
  */
 export function currentConfig<T>(config: ChapterConfig<T>): Readonly<T> {
   return quickMode() ? config.quick : config.full;
@@ -185,7 +187,7 @@ const CHAPTER09_FULL: Chapter09Config = {
  * CHAPTER09_CONFIG.full.privacy.noiseMultipliers; // [0.5, 1, 2, 4]
  * CHAPTER09_CONFIG.quick.privacy.members; // 100
  * ```
- * @see [Notebook 09: summary and challenges](../../notebooks/09-summary-and-challenges.ipynb#Chapter-09:-summary-and-challenges,-privacy-and-compute-measured)
+ * @see [Notebook 09: summary and challenges, privacy and compute measured](../../notebooks/09-summary-and-challenges.ipynb#Chapter-09:-summary-and-challenges,-privacy-and-compute-measured)
  */
 export const CHAPTER09_CONFIG: ChapterConfig<Chapter09Config> = deepFreeze({
   full: CHAPTER09_FULL,

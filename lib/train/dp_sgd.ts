@@ -41,6 +41,7 @@ export interface ClippedGradients {
  * clipGradients([tf.tensor1d([0.3, 0.4])], 1).gradients[0].dataSync(); // Float32Array [0.3, 0.4] (shorter than C: unchanged)
  * ```
  * @see [Notebook 09 §2 DP-SGD: clip each example, add noise](../../notebooks/09-summary-and-challenges.ipynb#2.-DP-SGD:-clip-each-example,-add-noise)
+ * @see [Notebook 09 §Exercises](../../notebooks/09-summary-and-challenges.ipynb#Exercises)
  */
 export function clipGradients(gradients: tf.Tensor[], clipNorm: number): ClippedGradients {
   const fn = 'clipGradients';
@@ -93,7 +94,6 @@ export interface DpSgdGradient {
  * r.gradients[0].dataSync(); // Float32Array [0.45, 0.6] ((0.6 + 0.3) / 2, (0.8 + 0.4) / 2)
  * Array.from(r.norms); // [5, 0.5]
  * ```
- * @see [Notebook 09 §2 DP-SGD: clip each example, add noise](../../notebooks/09-summary-and-challenges.ipynb#2.-DP-SGD:-clip-each-example,-add-noise)
  */
 export function dpSgdGradient(loss: (x: tf.Tensor, y: tf.Tensor) => tf.Scalar, variables: tf.Variable[], x: tf.Tensor, y: tf.Tensor, options: DpSgdOptions): DpSgdGradient {
   const fn = 'dpSgdGradient';
@@ -285,7 +285,7 @@ export interface TrainDpSgdResult {
  * r.history[19].accuracy; // 1
  * r.clippedFraction; // 0 (every per-example gradient is shorter than 1 here)
  * ```
- * @see [Notebook 09 §3 Privacy against accuracy](../../notebooks/09-summary-and-challenges.ipynb#3.-Privacy-against-accuracy)
+ * @see [Notebook 09 §1 An overfit model leaks its training set](../../notebooks/09-summary-and-challenges.ipynb#1.-An-overfit-model-leaks-its-training-set)
  */
 export async function trainDpSgd(model: tf.LayersModel, train: LabeledExamples, options: TrainDpSgdOptions): Promise<TrainDpSgdResult> {
   const fn = 'trainDpSgd';
