@@ -91,7 +91,8 @@ export interface DpSgdGradient {
  * const loss = (x: tf.Tensor, _y: tf.Tensor) => tf.mean(tf.sum(tf.mul(x, w), 1)) as tf.Scalar;
  * const x = tf.tensor2d([[3, 4], [0.3, 0.4]]); // norms 5 and 0.5
  * const r = dpSgdGradient(loss, [w], x, tf.zeros([2]), { clipNorm: 1, noiseMultiplier: 0, normal: seededNormal(0) });
- * r.gradients[0].dataSync(); // Float32Array [0.45, 0.6] ((0.6 + 0.3) / 2, (0.8 + 0.4) / 2)
+ * // Clipped to (0.6, 0.8) and (0.3, 0.4), averaged:
+ * r.gradients[0].dataSync(); // Float32Array [0.45, 0.6]
  * Array.from(r.norms); // [5, 0.5]
  * ```
  */
@@ -176,8 +177,9 @@ function denseParts(model: tf.LayersModel): DenseParts[] | string {
  * ```ts
  * const model = tf.sequential({ layers: [tf.layers.dense({ inputShape: [2], units: 2, kernelInitializer: 'zeros' })] });
  * const r = denseDpSgdGradient(model, tf.tensor2d([[3, 4]]), tf.tensor2d([[1, 0]]), { clipNorm: Infinity, noiseMultiplier: 0, normal: seededNormal(0) });
- * r.gradients[0].arraySync(); // [[-1.5, 1.5], [-2, 2]] (x ⊗ (softmax(0) − y) = x ⊗ (−½, ½))
- * r.norms[0]; // 3.6742 (√(25 · ½ + ½))
+ * // x ⊗ (softmax(0) − y) = (3, 4) ⊗ (−½, ½):
+ * r.gradients[0].arraySync(); // [[-1.5, 1.5], [-2, 2]]
+ * r.norms[0]; // 3.6056 (the square root of 25 · 0.5 + 0.5 = 13)
  * ```
  * @see [Notebook 09 §2 DP-SGD: clip each example, add noise](../../notebooks/09-summary-and-challenges.ipynb#2.-DP-SGD:-clip-each-example,-add-noise)
  */

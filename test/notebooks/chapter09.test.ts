@@ -9,7 +9,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CHAPTER09_CONFIG, buildCifar10Cnn, forwardFlops } from '../../lib';
-import { ROOT, notebookKernelRun, runNotebookQuick, writeNotebookModule } from '../helpers/notebook';
+import { CIFAR10_ARCHIVE, NEEDS_REAL_PHOTOS, ROOT, haveRealPhotos, notebookKernelRun, runNotebookQuick, writeNotebookModule } from '../helpers/notebook';
 import { checkGradedCells, checkStudentVersion, notebookCells } from './chapter_exercises';
 
 const NOTEBOOK = path.join(ROOT, 'notebooks', '09-summary-and-challenges.ipynb');
@@ -135,7 +135,16 @@ describe('chapter 09: the full lesson', () => {
     return m && { trainAccuracy: +m[1] / 100, testAccuracy: +m[2] / 100, advantage: +m[3] };
   };
 
+  /** The MLP's and the CNN's final test accuracies as the summary states them. */
+  const statedCompute = () => {
+    const m = /The MLP reached ([\d.]+)% test accuracy .* reached ([\d.]+)% with/.exec(summary.replace(/\s+/g, ' '));
+    return m && [+m[1] / 100, +m[2] / 100];
+  };
+
   it('the summary states the full lesson’s plain-SGD and noisiest runs, with the command that measured them', () => {
+    expect(statedCompute()).not.toBeNull();
+    expect(statedCompute()![1]).toBeGreaterThan(statedCompute()![0]); // "the CNN passed it"
+    expect(summary).toMatch(/chance level\s+of 0\.0\d\d/);
     expect(summary).toContain('Full lesson, measured');
     expect(stated('plain SGD')).not.toBeNull();
     expect(stated(`σ = ${Math.max(...CHAPTER09_CONFIG.full.privacy.noiseMultipliers)}`)).not.toBeNull();
@@ -145,10 +154,10 @@ describe('chapter 09: the full lesson', () => {
     expect(noisiest.testAccuracy).toBeLessThan(plain.testAccuracy); // "and costs test accuracy"
   });
 
-  it.skipIf(process.env.DLC_FULL_LESSON !== '1')('(DLC_FULL_LESSON=1) the numbers the summary states are what the notebook computes, within 0.05', () => {
+  it.skipIf(!haveRealPhotos || process.env.DLC_FULL_LESSON !== '1')(`(DLC_FULL_LESSON=1) the numbers the summary states are what the notebook computes, within 0.05 ${NEEDS_REAL_PHOTOS}`, () => {
     const file = writeNotebookModule(NOTEBOOK);
     try {
-      const env: NodeJS.ProcessEnv = { ...process.env };
+      const env: NodeJS.ProcessEnv = { ...process.env, DL_COURSE_CIFAR10: CIFAR10_ARCHIVE };
       delete env.COURSE_QUICK;
       const r = spawnSync(process.execPath, [file], { cwd: path.dirname(NOTEBOOK), env: env, encoding: 'utf8', timeout: 3_600_000 });
       expect(r.status, r.stderr).toBe(0);
@@ -159,6 +168,13 @@ describe('chapter 09: the full lesson', () => {
         expect(Math.abs(got.testAccuracy - s.testAccuracy), name).toBeLessThanOrEqual(0.05);
         expect(Math.abs(got.advantage - s.advantage), name).toBeLessThanOrEqual(0.05);
       }
+      const final = (name: string) => {
+        const m = new RegExp(`^${name.replace(/[()]/g, '\\$&')}: .*epoch ${CHAPTER09_CONFIG.full.compute.epochs}: [\\d.e+]+ FLOPs, test accuracy ([\\d.]+)%`, 'm').exec(r.stdout);
+        return Number(m![1]) / 100;
+      };
+      const [mlp, cnn] = statedCompute()!;
+      expect(Math.abs(final(`MLP (${CHAPTER09_CONFIG.full.compute.mlpHidden} hidden)`) - mlp)).toBeLessThanOrEqual(0.05);
+      expect(Math.abs(final('CNN (chapter 05)') - cnn)).toBeLessThanOrEqual(0.05);
     } finally {
       fs.rmSync(file, { force: true });
     }
