@@ -131,7 +131,7 @@ describe('chapter 09: notebook structure', () => {
 describe('chapter 09: the full lesson', () => {
   /** `plain SGD X% training, Y% test, advantage A (chance C)` and `σ = 4: …` as the summary states them. */
   const stated = (name: string) => {
-    const m = new RegExp(`${name.replace(/[()]/g, '\\$&')}: training accuracy ([\\d.]+)%, test accuracy ([\\d.]+)%, membership advantage ([\\d.]+)`).exec(summary.replace(/\s+/g, ' '));
+    const m = new RegExp(`${name.replace(/[()]/g, '\\$&')}: training accuracy ([\\d.]+)%, test accuracy ([\\d.]+)%, membership advantage (\\d+\\.\\d+)`).exec(summary.replace(/\s+/g, ' '));
     return m && { trainAccuracy: +m[1] / 100, testAccuracy: +m[2] / 100, advantage: +m[3] };
   };
 
