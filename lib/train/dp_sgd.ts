@@ -99,10 +99,7 @@ export interface DpSgdGradient {
 export function dpSgdGradient(loss: (x: tf.Tensor, y: tf.Tensor) => tf.Scalar, variables: tf.Variable[], x: tf.Tensor, y: tf.Tensor, options: DpSgdOptions): DpSgdGradient {
   const fn = 'dpSgdGradient';
   checkDpOptions(fn, options);
-  if (!(x instanceof tf.Tensor) || !(y instanceof tf.Tensor)) throw new ArgumentError(`${fn}: x and y must be tensors, got ${describe(x)} and ${describe(y)}`);
-  const batch = x.shape[0];
-  if (!batch) throw new ArgumentError(`${fn}: x must hold at least one example, got shape [${x.shape.join(', ')}]`);
-  if (y.shape[0] !== batch) throw new ArgumentError(`${fn}: x has ${batch} examples but y has ${y.shape[0]}; they must match`);
+  const batch = checkMinibatch(fn, x, y);
   if (!Array.isArray(variables) || variables.length === 0) throw new ArgumentError(`${fn}: variables must be a non-empty array of tf.Variable, got ${describe(variables)}`);
   const sums = variables.map((v) => tf.zeros(v.shape));
   const norms = new Float32Array(batch);
@@ -122,16 +119,7 @@ export function dpSgdGradient(loss: (x: tf.Tensor, y: tf.Tensor) => tf.Scalar, v
       }
     });
   }
-  const std = options.noiseMultiplier * (Number.isFinite(options.clipNorm) ? options.clipNorm : 0);
-  const gradients = sums.map((sum) => {
-    const noisy = tf.tidy(() => {
-      if (std === 0) return tf.div(sum, batch);
-      return tf.div(tf.add(sum, gaussianNoise(sum.shape, std, options.normal)), batch);
-    });
-    sum.dispose();
-    return noisy;
-  });
-  return { gradients, loss: lossSum / batch, norms };
+  return { gradients: noisyMean(sums, batch, options), loss: lossSum / batch, norms };
 }
 
 /** A Dense layer as {@link denseDpSgdGradient} reads it. */
@@ -188,10 +176,7 @@ export function denseDpSgdGradient(model: tf.LayersModel, x: tf.Tensor, y: tf.Te
   checkDpOptions(fn, options);
   const parts = denseParts(model);
   if (typeof parts === 'string') throw new ArgumentError(`${fn}: ${parts}; use dpSgdGradient (one backward pass per example) for other models`);
-  if (!(x instanceof tf.Tensor) || !(y instanceof tf.Tensor)) throw new ArgumentError(`${fn}: x and y must be tensors, got ${describe(x)} and ${describe(y)}`);
-  const batch = x.shape[0];
-  if (!batch) throw new ArgumentError(`${fn}: x must hold at least one example, got shape [${x.shape.join(', ')}]`);
-  if (y.shape[0] !== batch) throw new ArgumentError(`${fn}: x has ${batch} examples but y has ${y.shape[0]}; they must match`);
+  const batch = checkMinibatch(fn, x, y);
   const C = options.clipNorm;
   const inputs: tf.Tensor2D[] = []; // each Dense layer's input a, [batch, inUnits]
   const { sums, norms, loss } = tf.tidy(() => {
@@ -228,16 +213,7 @@ export function denseDpSgdGradient(model: tf.LayersModel, x: tf.Tensor, y: tf.Te
   });
   tf.dispose(inputs);
   // Order of model.trainableWeights: kernel, bias of each layer in turn.
-  const std = options.noiseMultiplier * (Number.isFinite(C) ? C : 0);
-  const gradients = sums.map((sum) => {
-    const g = tf.tidy(() => {
-      if (std === 0) return tf.div(sum, batch);
-      return tf.div(tf.add(sum, gaussianNoise(sum.shape, std, options.normal)), batch);
-    });
-    sum.dispose();
-    return g;
-  });
-  return { gradients, loss, norms: Float32Array.from(norms) };
+  return { gradients: noisyMean(sums, batch, options), loss, norms: Float32Array.from(norms) };
 }
 
 /** Options of {@link trainDpSgd}. */
@@ -345,6 +321,25 @@ export async function trainDpSgd(model: tf.LayersModel, train: LabeledExamples, 
     validate: () => undefined,
   });
   return { history: result.history, seconds: result.trainSeconds, clippedFraction: seen === 0 ? 0 : clipped / seen };
+}
+
+/** (Σ clipped + N(0, σ²C²)) / batch for each summed gradient, disposing the sums; the noise is drawn variable by variable, in order. */
+function noisyMean(sums: tf.Tensor[], batch: number, options: DpSgdOptions): tf.Tensor[] {
+  const std = options.noiseMultiplier * (Number.isFinite(options.clipNorm) ? options.clipNorm : 0);
+  return sums.map((sum) => {
+    const mean = tf.tidy(() => tf.div(std === 0 ? sum : tf.add(sum, gaussianNoise(sum.shape, std, options.normal)), batch));
+    sum.dispose();
+    return mean;
+  });
+}
+
+/** The minibatch size of x and y; throws unless both are tensors with the same number (≥ 1) of examples. */
+function checkMinibatch(fn: string, x: unknown, y: unknown): number {
+  if (!(x instanceof tf.Tensor) || !(y instanceof tf.Tensor)) throw new ArgumentError(`${fn}: x and y must be tensors, got ${describe(x)} and ${describe(y)}`);
+  const batch = x.shape[0];
+  if (!batch) throw new ArgumentError(`${fn}: x must hold at least one example, got shape [${x.shape.join(', ')}]`);
+  if (y.shape[0] !== batch) throw new ArgumentError(`${fn}: x has ${batch} examples but y has ${y.shape[0]}; they must match`);
+  return batch;
 }
 
 /** `[shape]` float32 draws of N(0, std²) from `normal` (a plain loop: several times faster than `Float32Array.from` with a callback). */
