@@ -282,7 +282,7 @@ export async function trainDpSgd(model: tf.LayersModel, train: LabeledExamples, 
   // Flatten and Dense layers only: the one-pass per-example gradients; otherwise one backward pass per example.
   const fast = typeof denseParts(model) !== 'string';
   const ranges = minibatchRanges(train.n, options.batchSize);
-  let order = new Int32Array(0);
+  let order: Int32Array = new Int32Array(0);
   let clipped = 0;
   let seen = 0;
   const result = await runTrainingLoop({
