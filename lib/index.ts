@@ -196,3 +196,19 @@ export { CHAPTER06C_CONFIG } from './train/config';
 export type { Chapter06cConfig } from './train/config';
 export { specAugment, specAugmenter } from './audio/spec_augment';
 export type { SpecAugmentOptions } from './audio/spec_augment';
+// ---- Chapter 09, summary and challenges: privacy (membership inference, DP-SGD) and compute ----
+export { exampleLosses, membershipAttack } from './nn/membership';
+export type { MembershipAttack } from './nn/membership';
+export { buildMlpClassifier } from './models/mlp_classifier';
+export type { MlpClassifierConfig } from './models/mlp_classifier';
+export { CHAPTER09_CONFIG } from './train/config';
+export type { Chapter09Config } from './train/config';
+export { clipGradients, denseDpSgdGradient, dpSgdGradient, trainDpSgd } from './train/dp_sgd';
+export type { ClippedGradients, DpSgdGradient, DpSgdOptions, TrainDpSgdOptions, TrainDpSgdResult } from './train/dp_sgd';
+
+// ---- Chapter 10, questions and training efficiency: data-parallel workers, prefetching ----
+export { createDataParallel } from './train/data_parallel';
+export type { AllReducedGradients, DataParallel, DataParallelOptions, WorkerBackend } from './train/data_parallel';
+export { prefetch } from './data/prefetch';
+export { CHAPTER10_CONFIG } from './train/config';
+export type { Chapter10Config } from './train/config';

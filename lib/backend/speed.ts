@@ -38,6 +38,8 @@ export interface MatMulSpeed {
  * matMulSpeed(0); // throws ArgumentError: matMulSpeed: size must be an integer >= 1, got number 0
  * ```
  * @see [Notebook 01 §5 How fast is this machine? The CNN's FLOPs against a timed run](../../notebooks/01-background.ipynb#5.-How-fast-is-this-machine?-The-CNN's-FLOPs-against-a-timed-run)
+ * @see [Notebook 09 §5 What the budget costs on the machines of chapter 01](../../notebooks/09-summary-and-challenges.ipynb#5.-What-the-budget-costs-on-the-machines-of-chapter-01)
+ * @see [Notebook 10 §5 The backends side by side](../../notebooks/10-questions-and-efficiency.ipynb#5.-The-backends-side-by-side)
  */
 export function matMulSpeed(size = 512, repeats = 3): MatMulSpeed {
   const fn = 'matMulSpeed';

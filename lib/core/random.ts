@@ -38,6 +38,7 @@ export function seededRandom(seed: number): () => number {
  * ```
  * @see [Notebook 03 §1 The data](../../notebooks/03-training-pipeline.ipynb#1.-The-data)
  * @see [Notebook 03 §2 Minibatches](../../notebooks/03-training-pipeline.ipynb#2.-Minibatches)
+ * @see [Notebook 10 §2 Data-parallel training, for real](../../notebooks/10-questions-and-efficiency.ipynb#2.-Data-parallel-training,-for-real)
  */
 export function shuffledIndices(n: number, seed: number): Int32Array {
   checkInteger('shuffledIndices', 'n', n, 0);
@@ -70,6 +71,8 @@ export function shuffledIndices(n: number, seed: number): Int32Array {
  * @see [Notebook 03 §1 The data](../../notebooks/03-training-pipeline.ipynb#1.-The-data)
  * @see [Notebook 03 §3 The forward pass](../../notebooks/03-training-pipeline.ipynb#3.-The-forward-pass)
  * @see [Notebook 03 §8 Long runs: minibatch losses and downsampling](../../notebooks/03-training-pipeline.ipynb#8.-Long-runs:-minibatch-losses-and-downsampling)
+ * @see [Notebook 09 §2 DP-SGD: clip each example, add noise](../../notebooks/09-summary-and-challenges.ipynb#2.-DP-SGD:-clip-each-example,-add-noise)
+ * @see [Notebook 09 §Exercises](../../notebooks/09-summary-and-challenges.ipynb#Exercises)
  */
 export function seededNormal(seed: number): () => number {
   checkInteger('seededNormal', 'seed', seed, 0, 2 ** 32 - 1);

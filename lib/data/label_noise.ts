@@ -24,6 +24,8 @@ import { seededRandom, shuffledIndices } from '../core/random';
  * Array.from(randomSubset(data, 4, 0).labels).sort(); // [0, 1, 2, 3]
  * ```
  * @see [Notebook 03 §9 The pros and cons, measured](../../notebooks/03-training-pipeline.ipynb#9.-The-pros-and-cons,-measured)
+ * @see [Notebook 09 §1 An overfit model leaks its training set](../../notebooks/09-summary-and-challenges.ipynb#1.-An-overfit-model-leaks-its-training-set)
+ * @see [Notebook 10: questions, and training efficiency](../../notebooks/10-questions-and-efficiency.ipynb#Chapter-10:-questions,-and-training-efficiency)
  */
 export function randomSubset(data: LabeledExamples, size: number, seed: number): LabeledExamples {
   const fn = 'randomSubset';

@@ -57,6 +57,7 @@ export interface CnnConfig {
  * @see [Notebook 05 §2 The model](../../notebooks/05-cifar10-cnn.ipynb#2.-The-model)
  * @see [Notebook 05 §6 The `from_logits` mistake](../../notebooks/05-cifar10-cnn.ipynb#6.-The-from_logits-mistake)
  * @see [Notebook 06b §1 The model](../../notebooks/06b-own-images.ipynb#1.-The-model)
+ * @see [Notebook 09 §4 Compute: accuracy against training FLOPs](../../notebooks/09-summary-and-challenges.ipynb#4.-Compute:-accuracy-against-training-FLOPs)
  */
 export function buildCifar10Cnn(config: CnnConfig = {}): tf.LayersModel {
   const fn = 'buildCifar10Cnn';
@@ -126,6 +127,8 @@ export interface CompileOptions {
  * @see [Notebook 06 §5 Evaluation on the test split](../../notebooks/06-customer-service.ipynb#5.-Evaluation-on-the-test-split)
  * @see [Notebook 06b §1 The model](../../notebooks/06b-own-images.ipynb#1.-The-model)
  * @see [Notebook 06c §4 The model: the chapter-05 CNN on spectrograms](../../notebooks/06c-voice-assistant.ipynb#4.-The-model:-the-chapter-05-CNN-on-spectrograms)
+ * @see [Notebook 09 §4 Compute: accuracy against training FLOPs](../../notebooks/09-summary-and-challenges.ipynb#4.-Compute:-accuracy-against-training-FLOPs)
+ * @see [Notebook 10 §3 The data pipeline: prefetching](../../notebooks/10-questions-and-efficiency.ipynb#3.-The-data-pipeline:-prefetching)
  */
 export function compileClassifier(model: tf.LayersModel, options: CompileOptions = {}): tf.LayersModel {
   const fn = 'compileClassifier';
@@ -193,6 +196,7 @@ export function categoricalCrossentropyFromLogits(yTrue: tf.Tensor, yPred: tf.Te
  * ```ts
  * modelLabelFormat(compileClassifier(buildCifar10Cnn())); // 'sparse'
  * ```
+ * @see [Notebook 10 §3 The data pipeline: prefetching](../../notebooks/10-questions-and-efficiency.ipynb#3.-The-data-pipeline:-prefetching)
  */
 export function modelLabelFormat(model: tf.LayersModel): LabelFormat {
   const fn = 'modelLabelFormat';
@@ -223,6 +227,7 @@ function sparseAccuracy(yTrue: tf.Tensor, yPred: tf.Tensor): tf.Tensor {
  * outputActivation(buildCifar10Cnn()); // 'softmax'
  * outputActivation(tf.sequential({ layers: [tf.layers.dense({ inputShape: [2], units: 3 })] })); // 'linear'
  * ```
+ * @see [Notebook 09 §4 Compute: accuracy against training FLOPs](../../notebooks/09-summary-and-challenges.ipynb#4.-Compute:-accuracy-against-training-FLOPs)
  */
 export function outputActivation(model: tf.LayersModel): string {
   const last = model.layers[model.layers.length - 1];

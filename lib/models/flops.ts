@@ -116,6 +116,7 @@ export function layerCosts(model: tf.LayersModel): LayerCost[] {
  * ```
  * @see [Notebook 01 §5 How fast is this machine? The CNN's FLOPs against a timed run](../../notebooks/01-background.ipynb#5.-How-fast-is-this-machine?-The-CNN's-FLOPs-against-a-timed-run)
  * @see [Notebook 01 §Exercises](../../notebooks/01-background.ipynb#Exercises)
+ * @see [Notebook 09 §4 Compute: accuracy against training FLOPs](../../notebooks/09-summary-and-challenges.ipynb#4.-Compute:-accuracy-against-training-FLOPs)
  */
 export function forwardFlops(model: tf.LayersModel): number {
   return layerCosts(model).reduce((sum, r) => sum + r.forwardFlops, 0);

@@ -388,6 +388,7 @@ function checkBinaryScores(fn: string, yTrue: IntArray, scores: ArrayLike<number
  * roc.thresholds[0] === Infinity; // true (first point: nothing predicted positive)
  * ```
  * @see [Notebook 04b §5 Four models, one split](../../notebooks/04b-cats-vs-dogs.ipynb#5.-Four-models,-one-split)
+ * @see [Notebook 09 §1 An overfit model leaks its training set](../../notebooks/09-summary-and-challenges.ipynb#1.-An-overfit-model-leaks-its-training-set)
  */
 export function rocCurve(yTrue: IntArray, scores: ArrayLike<number>): RocCurve {
   const { positives, negatives } = checkBinaryScores('rocCurve', yTrue, scores);

@@ -157,6 +157,9 @@ export interface ImageMinibatch {
  * X.dataSync(); // Float32Array [1, 0, 0.2]
  * makeBatch({ n: 1, pixels: new Uint8Array(3), labels: new Int32Array([2]) }, [1, 1, 3], [0], 0, 1, 'one-hot', 3).y.arraySync(); // [[0, 0, 1]]
  * ```
+ * @see [Notebook 09 §2 DP-SGD: clip each example, add noise](../../notebooks/09-summary-and-challenges.ipynb#2.-DP-SGD:-clip-each-example,-add-noise)
+ * @see [Notebook 10 §2 Data-parallel training, for real](../../notebooks/10-questions-and-efficiency.ipynb#2.-Data-parallel-training,-for-real)
+ * @see [Notebook 10 §3 The data pipeline: prefetching](../../notebooks/10-questions-and-efficiency.ipynb#3.-The-data-pipeline:-prefetching)
  */
 export function makeBatch(
   data: LabeledExamples,
@@ -301,6 +304,7 @@ export interface Evaluation {
  * @see [Notebook 05 §5 Save and load](../../notebooks/05-cifar10-cnn.ipynb#5.-Save-and-load)
  * @see [Notebook 06b §1 The model](../../notebooks/06b-own-images.ipynb#1.-The-model)
  * @see [Notebook 06c §5 Training, and the held-out voices](../../notebooks/06c-voice-assistant.ipynb#5.-Training,-and-the-held-out-voices)
+ * @see [Notebook 09 §1 An overfit model leaks its training set](../../notebooks/09-summary-and-challenges.ipynb#1.-An-overfit-model-leaks-its-training-set)
  */
 export async function evaluateClassifier(model: tf.LayersModel, data: LabeledExamples, batchSize = 256): Promise<Evaluation> {
   const fn = 'evaluateClassifier';
@@ -460,6 +464,7 @@ export function evaluationFromProbabilities(fn: string, probabilities: Float32Ar
  * @see [Notebook 05 §3 Training](../../notebooks/05-cifar10-cnn.ipynb#3.-Training)
  * @see [Notebook 06b §1 The model](../../notebooks/06b-own-images.ipynb#1.-The-model)
  * @see [Notebook 06c §5 Training, and the held-out voices](../../notebooks/06c-voice-assistant.ipynb#5.-Training,-and-the-held-out-voices)
+ * @see [Notebook 09 §4 Compute: accuracy against training FLOPs](../../notebooks/09-summary-and-challenges.ipynb#4.-Compute:-accuracy-against-training-FLOPs)
  */
 export async function trainClassifier(model: tf.LayersModel, train: LabeledExamples, options: TrainOptions = {}): Promise<TrainResult> {
   const fn = 'trainClassifier';

@@ -30,6 +30,8 @@ export interface ChapterConfig<T> {
  * @see [Notebook 06: a customer-service intent classifier](../../notebooks/06-customer-service.ipynb#Chapter-06:-a-customer-service-intent-classifier)
  * @see [Notebook 06b: recognising your own images](../../notebooks/06b-own-images.ipynb#Chapter-06b:-recognising-your-own-images)
  * @see [Notebook 06c: a spoken-keyword voice assistant](../../notebooks/06c-voice-assistant.ipynb#Chapter-06c:-a-spoken-keyword-voice-assistant)
+ * @see [Notebook 09: summary and challenges, privacy and compute measured](../../notebooks/09-summary-and-challenges.ipynb#Chapter-09:-summary-and-challenges,-privacy-and-compute-measured)
+ * @see [Notebook 10: questions, and training efficiency](../../notebooks/10-questions-and-efficiency.ipynb#Chapter-10:-questions,-and-training-efficiency)
  */
 export function currentConfig<T>(config: ChapterConfig<T>): Readonly<T> {
   return quickMode() ? config.quick : config.full;
@@ -133,6 +135,128 @@ const CHAPTER05_FULL: Chapter05Config = { epochs: 10, batchSize: 32, learningRat
 export const CHAPTER05_CONFIG: ChapterConfig<Chapter05Config> = deepFreeze({
   full: CHAPTER05_FULL,
   quick: { ...CHAPTER05_FULL, epochs: 1, trainSize: 1000, testSize: 500 },
+});
+
+/** Chapter 09: membership inference against an MLP trained with and without DP-SGD; accuracy against training FLOPs. */
+export interface Chapter09Config {
+  /** Privacy (§1–3): an MLP 784 → hidden → 10 on Fashion-MNIST, trained with `trainDpSgd`. */
+  privacy: {
+    /** Training examples (the members); as many held-out test images are the non-members, and as many again the chance-level check. */
+    members: number;
+    /** Hidden units of the MLP. */
+    hiddenUnits: number;
+    /** Examples per minibatch. */
+    batchSize: number;
+    /** Passes over the members, for every run. */
+    epochs: number;
+    /** Plain SGD's step size η for the non-private run (no clipping, no noise). */
+    learningRate: number;
+    /** DP-SGD's step size η (clipped gradients are shorter, so a larger step). */
+    dpLearningRate: number;
+    /** C: per-example gradient clipping norm of the DP-SGD runs. */
+    clipNorm: number;
+    /** σ of each DP-SGD run (the noise's standard deviation is σ·C). */
+    noiseMultipliers: number[];
+    /** Seed of the subset, the weights, the shuffles and the noise. */
+    seed: number;
+  };
+  /** Compute (§4–5): the course's MLP and CNN on CIFAR-10, test accuracy after each epoch. */
+  compute: {
+    /** Training images (the first ones). */
+    trainSize: number;
+    /** Test images (the first ones). */
+    testSize: number;
+    /** Passes over the training images. */
+    epochs: number;
+    /** Examples per minibatch. */
+    batchSize: number;
+    /** Hidden units of the MLP 3072 → hidden → 10. */
+    mlpHidden: number;
+  };
+}
+
+const CHAPTER09_FULL: Chapter09Config = {
+  privacy: { members: 400, hiddenUnits: 128, batchSize: 20, epochs: 30, learningRate: 0.2, dpLearningRate: 0.5, clipNorm: 1, noiseMultipliers: [0.5, 1, 2, 4], seed: 0 },
+  compute: { trainSize: 5000, testSize: 1000, epochs: 4, batchSize: 32, mlpHidden: 128 },
+};
+
+/**
+ * Chapter 09: privacy measured on 400 Fashion-MNIST members (30 epochs, four
+ * noise multipliers), compute on 5,000 CIFAR-10 images (4 epochs, the
+ * MLP and the CNN). Quick mode: 100 members, 15 epochs, two noise multipliers; 200
+ * CIFAR-10 images, 2 epochs.
+ * @example
+ * ```ts
+ * CHAPTER09_CONFIG.full.privacy.noiseMultipliers; // [0.5, 1, 2, 4]
+ * CHAPTER09_CONFIG.quick.privacy.members; // 100
+ * ```
+ * @see [Notebook 09: summary and challenges, privacy and compute measured](../../notebooks/09-summary-and-challenges.ipynb#Chapter-09:-summary-and-challenges,-privacy-and-compute-measured)
+ */
+export const CHAPTER09_CONFIG: ChapterConfig<Chapter09Config> = deepFreeze({
+  full: CHAPTER09_FULL,
+  quick: {
+    privacy: { ...CHAPTER09_FULL.privacy, members: 100, hiddenUnits: 64, epochs: 15, noiseMultipliers: [1, 4] },
+    compute: { ...CHAPTER09_FULL.compute, trainSize: 200, testSize: 200, epochs: 2, mlpHidden: 32 },
+  },
+});
+
+/** Chapter 10: data-parallel workers, prefetching, batch size and backends, measured. */
+export interface Chapter10Config {
+  /** Fashion-MNIST training images used (a seeded random subset). */
+  trainSize: number;
+  /** Test images (the first ones). */
+  testSize: number;
+  /** Hidden units of the MLP 784 → hidden → 10 in every experiment. */
+  hiddenUnits: number;
+  /** Data parallelism: examples per minibatch (split over the workers). */
+  parallelBatchSize: number;
+  /** Data parallelism: timed steps per worker count (after one warm-up step). */
+  parallelSteps: number;
+  /** Data parallelism: worker counts to time. */
+  workerCounts: number[];
+  /** Prefetching: minibatches per timed epoch, and their size. */
+  prefetchBatches: number;
+  /** Examples per minibatch in the prefetching experiment. */
+  prefetchBatchSize: number;
+  /** Prefetching: a simulated storage latency per minibatch read, milliseconds (a network disk's; 0: local files only). */
+  storageLatencyMs: number;
+  /** Batch-size sweep: the sizes, and the epochs of each run. */
+  batchSizes: number[];
+  /** Passes over the training images in each batch-size run. */
+  sweepEpochs: number;
+  /** Seed of the subset, the weights and the shuffles. */
+  seed: number;
+}
+
+const CHAPTER10_FULL: Chapter10Config = {
+  trainSize: 10000,
+  testSize: 2000,
+  hiddenUnits: 256,
+  parallelBatchSize: 256,
+  parallelSteps: 40,
+  workerCounts: [1, 2],
+  prefetchBatches: 40,
+  prefetchBatchSize: 128,
+  storageLatencyMs: 10,
+  batchSizes: [8, 32, 128, 512],
+  sweepEpochs: 3,
+  seed: 0,
+};
+
+/**
+ * Chapter 10: sized for a 2-core laptop (a few minutes). Quick mode: 1,000
+ * training images, 8 timed data-parallel steps, 10 prefetched minibatches,
+ * three batch sizes for one epoch.
+ * @example
+ * ```ts
+ * CHAPTER10_CONFIG.full.workerCounts; // [1, 2]
+ * CHAPTER10_CONFIG.quick.sweepEpochs; // 1
+ * ```
+ * @see [Notebook 10: questions, and training efficiency](../../notebooks/10-questions-and-efficiency.ipynb#Chapter-10:-questions,-and-training-efficiency)
+ */
+export const CHAPTER10_CONFIG: ChapterConfig<Chapter10Config> = deepFreeze({
+  full: CHAPTER10_FULL,
+  quick: { ...CHAPTER10_FULL, trainSize: 1000, testSize: 500, hiddenUnits: 128, parallelSteps: 8, prefetchBatches: 10, batchSizes: [16, 64, 256], sweepEpochs: 1 },
 });
 
 /** Chapter 02: the small classifier whose scores show a decision threshold's trade-off. */

@@ -42,6 +42,8 @@ export interface SweepOptions {
  * runs[0].seconds >= 0; // true
  * ```
  * @see [Notebook 03 §9 The pros and cons, measured](../../notebooks/03-training-pipeline.ipynb#9.-The-pros-and-cons,-measured)
+ * @see [Notebook 09 §3 Privacy against accuracy](../../notebooks/09-summary-and-challenges.ipynb#3.-Privacy-against-accuracy)
+ * @see [Notebook 10 §4 Batch size against throughput and accuracy](../../notebooks/10-questions-and-efficiency.ipynb#4.-Batch-size-against-throughput-and-accuracy)
  */
 export async function runSweep<V, R>(name: string, values: readonly V[], run: (value: V, index: number) => R | Promise<R>, options: SweepOptions = {}): Promise<SweepRun<V, R>[]> {
   const fn = 'runSweep';
@@ -108,6 +110,8 @@ export interface MlpRunOptions {
  * (await trainMlpRun(data, data, { hiddenUnits: [8], optimizer: 'sgd', learningRate: 1e30, epochs: 3, batchSize: 4, validationFraction: 0 }, { numClasses: 2 })).diverged !== undefined; // true
  * ```
  * @see [Notebook 03 §9 The pros and cons, measured](../../notebooks/03-training-pipeline.ipynb#9.-The-pros-and-cons,-measured)
+ * @see [Notebook 10 §4 Batch size against throughput and accuracy](../../notebooks/10-questions-and-efficiency.ipynb#4.-Batch-size-against-throughput-and-accuracy)
+ * @see [Notebook 10 §5 The backends side by side](../../notebooks/10-questions-and-efficiency.ipynb#5.-The-backends-side-by-side)
  */
 export async function trainMlpRun(train: LabeledExamples, test: LabeledExamples, overrides: Partial<MlpTrainConfig> = {}, options: MlpRunOptions = {}): Promise<MlpRun> {
   const config: MlpTrainConfig = { ...CHAPTER04_CONFIG.full, ...overrides };

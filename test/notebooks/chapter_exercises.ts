@@ -1,0 +1,52 @@
+/**
+ * Checks shared by the chapter tests of notebooks with graded exercises: the
+ * exercise cells' metadata, and a student build (no solutions, no hidden
+ * tests) that type-checks strictly.
+ */
+import * as fs from 'node:fs';
+import { createRequire } from 'node:module';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { expect } from 'vitest';
+import { ROOT, notebookToTypeScript, strictDiagnostics } from '../helpers/notebook';
+
+interface Cell {
+  cell_type: string;
+  source: string[];
+  metadata: { course?: { exercise: string; role: string; points: number }; nbgrader?: Record<string, unknown> };
+}
+
+/** The notebook's cells. */
+export function notebookCells(notebook: string): Cell[] {
+  return (JSON.parse(fs.readFileSync(notebook, 'utf8')) as { cells: Cell[] }).cells;
+}
+
+/** Expects the graded cells to be exactly `expected` (`id/role` in order), each with its first line, nbgrader metadata and markers. */
+export function checkGradedCells(notebook: string, expected: string[]): void {
+  const graded = notebookCells(notebook).filter((c) => c.metadata.course);
+  expect(graded.map((c) => `${c.metadata.course!.exercise}/${c.metadata.course!.role}`)).toEqual(expected);
+  for (const c of graded) {
+    const { exercise, role, points } = c.metadata.course!;
+    const text = c.source.join('');
+    expect(text.split('\n')[0]).toBe(`// exercise: ${exercise}, points: ${points}${role === 'tests' ? ' (tests)' : ''}`);
+    expect(c.metadata.nbgrader).toMatchObject(role === 'solution' ? { solution: true, grade: false, grade_id: exercise } : { grade: true, points, grade_id: `${exercise}-tests`, locked: true });
+    expect(text).toMatch(role === 'solution' ? /\/\/ BEGIN SOLUTION[^]*\/\/ END SOLUTION/ : /\/\/ BEGIN HIDDEN TESTS[^]*\/\/ END HIDDEN TESTS/);
+  }
+}
+
+/** Builds the student version (scripts/course.cjs) and returns its TypeScript after checking it has no solution and type-checks strictly. */
+export function checkStudentVersion(notebook: string): string {
+  const name = path.basename(notebook);
+  const course = createRequire(__filename)(path.join(ROOT, 'scripts', 'course.cjs')) as { studentNotebook(nb: unknown, name?: string): unknown };
+  const student = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'dlc-student-')), name);
+  fs.writeFileSync(student, JSON.stringify(course.studentNotebook(JSON.parse(fs.readFileSync(notebook, 'utf8')), name)));
+  const check = path.join(ROOT, 'notebooks', `.${path.basename(name, '.ipynb')}.student.check.ts`);
+  try {
+    const source = notebookToTypeScript(student);
+    expect(source).not.toMatch(/BEGIN (SOLUTION|HIDDEN TESTS)/);
+    expect(strictDiagnostics(source, check)).toEqual([]);
+    return source;
+  } finally {
+    for (const f of [student, check]) fs.rmSync(f, { force: true });
+  }
+}
