@@ -436,8 +436,9 @@ const CHAPTER04B_FULL: Chapter04bConfig = {
  * without augmentation (crop with 4 pixels of padding, flip), 8 epochs of
  * minibatches of 32, Adam from 10⁻³ with a cosine decay to 0, and the
  * ensemble of the four; then a 20-layer net (8/16/32) with and
- * without shortcuts for 3 epochs on 500 images. Sized to train in about 10
- * minutes on 2 cores with the wasm backend. Quick mode: 100 training and 50
+ * without shortcuts for 3 epochs on 500 images: 25.1 minutes of training
+ * measured on 2 CPU cores shared with other jobs (load average ~20), wasm
+ * backend. Quick mode: 100 training and 50
  * test images per class, 1 epoch, a ResNet-8 of 4/8/8 channels.
  * @example
  * ```ts
