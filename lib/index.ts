@@ -157,7 +157,7 @@ export { CHAPTER07_CONFIG } from './train/config';
 export type { Chapter07Config } from './train/config';
 
 // ---- Chapter 08, tools and resources: the course's stack against the source's, measured; the references ----
-export { benchThroughput, readBenchResults } from './backend/bench_results';
+export { BENCH_RESULTS_DIR, benchThroughput, readBenchResults } from './backend/bench_results';
 export type { BenchRecord, ThroughputRow } from './backend/bench_results';
 export { REFERENCES, formatReference } from './core/references';
 export type { Reference } from './core/references';

@@ -94,10 +94,26 @@ export function benchThroughput(result: unknown, source = 'bench result'): Throu
 }
 
 /**
+ * The course repository's folder of recorded bench runs, `bench/results/`
+ * beside the `package.json` nearest above this library file (the repository
+ * when the library is used from its checkout, as the notebooks and a learner's
+ * workspace do; an installed package has no such folder).
+ * @example
+ * ```ts
+ * BENCH_RESULTS_DIR.endsWith(require('node:path').join('bench', 'results')); // true
+ * ```
+ * @see [Notebook 08 §3 The source's stack and the course's](../../notebooks/08-tools-and-resources.ipynb#3.-The-source's-stack-and-the-course's)
+ */
+export const BENCH_RESULTS_DIR: string = ((): string => {
+  for (let dir = __dirname; dir !== path.dirname(dir); dir = path.dirname(dir)) if (fs.existsSync(path.join(dir, 'package.json'))) return path.join(dir, 'bench', 'results');
+  return path.resolve('bench', 'results');
+})();
+
+/**
  * Reads every recorded bench run (`*.json`) in a folder, oldest first by
  * file name. Each file is the bench's JSON object with `command` (how it was
- * produced) and `recordedAt` beside it.
- * @param dir - the folder, e.g. `bench/results` (from a notebook: `../bench/results`).
+ * produced) and `recordedAt` beside it (`npm run bench -- --record FILE`).
+ * @param dir - the folder. @default {@link BENCH_RESULTS_DIR}, the repository's `bench/results/`
  * @returns one record per file.
  * @throws {ArgumentError} when `dir` is not a folder or holds no `.json` file.
  * @throws {DataFormatError} when a file is not JSON, lacks `command`, `recordedAt` or `machine`, or its rows are malformed (the message names the file).
@@ -109,11 +125,12 @@ export function benchThroughput(result: unknown, source = 'bench result'): Throu
  * files.writeFileSync('results/run.json', JSON.stringify({ command: 'npm run bench -- --json', recordedAt: '2026-12-03T13:28Z', ...run }));
  * readBenchResults('results')[0].machine; // 'AMD EPYC, 2 cores, Node v20.20.2'
  * readBenchResults('results')[0].rows[0].runtime; // 'TF.js wasm (2 threads)'
+ * readBenchResults().length > 0; // true (the course's own recorded runs)
  * readBenchResults('no/such/folder'); // throws ArgumentError: readBenchResults: dir must be a folder of bench results (*.json), got string "no/such/folder"
  * ```
  * @see [Notebook 08 §3 The source's stack and the course's](../../notebooks/08-tools-and-resources.ipynb#3.-The-source's-stack-and-the-course's)
  */
-export function readBenchResults(dir: string): BenchRecord[] {
+export function readBenchResults(dir: string = BENCH_RESULTS_DIR): BenchRecord[] {
   const fn = 'readBenchResults';
   if (typeof dir !== 'string' || !fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) throw new ArgumentError(`${fn}: dir must be a folder of bench results (*.json), got ${describe(dir)}`);
   const files = fs

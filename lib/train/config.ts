@@ -363,9 +363,10 @@ const CHAPTER07_FULL: Chapter07Config = {
  * Chapter 07: the chapter-05 CNN at widths 1/8, 1/4, 1/2 and 1 (2,810 to
  * 167,562 parameters), each trained on 500, 1,000, 2,000 and 4,000 CIFAR-10
  * images for 12,000 images seen (Adam 10⁻³, minibatches of 32), scored by its
- * lowest loss on 1,000 held-out test images: 16 runs, about 10 minutes on 2
- * busy cores with the wasm backend. Quick mode: two widths, two sizes, 400
- * images seen, 100 held out.
+ * lowest loss on 1,000 held-out test images: 16 runs, 34 minutes measured on
+ * 2 cores busy with other jobs (load average 11–18), wasm backend; less on an
+ * idle machine. Quick mode: two widths, two sizes, 400 images seen, 100 held
+ * out.
  * @example
  * ```ts
  * CHAPTER07_CONFIG.full.widths; // [0.125, 0.25, 0.5, 1]

@@ -7,13 +7,19 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ArgumentError, DataFormatError, benchThroughput, readBenchResults } from '../../lib';
+import { ArgumentError, BENCH_RESULTS_DIR, DataFormatError, benchThroughput, readBenchResults } from '../../lib';
 import { ROOT } from '../helpers/notebook';
 
 const DIR = path.join(ROOT, 'bench', 'results');
 
 describe('readBenchResults on the committed bench/results', () => {
   const records = readBenchResults(DIR);
+  it("BENCH_RESULTS_DIR, readBenchResults' default, is the repository's bench/results (from lib/ and from dist/)", async () => {
+    expect(BENCH_RESULTS_DIR).toBe(DIR);
+    const built = (await import(path.join(ROOT, 'dist', 'lib', 'index.js'))) as { BENCH_RESULTS_DIR: string };
+    expect(built.BENCH_RESULTS_DIR).toBe(DIR);
+    expect(readBenchResults().map((r) => r.file)).toEqual(records.map((r) => r.file));
+  });
   it('one record per .json file, each with the command that produced it, its date and machine', () => {
     expect(records.map((r) => r.file)).toEqual(fs.readdirSync(DIR).filter((f) => f.endsWith('.json')).sort());
     for (const r of records) {
