@@ -94,19 +94,22 @@ export function benchThroughput(result: unknown, source = 'bench result'): Throu
 }
 
 /**
- * The course repository's folder of recorded bench runs, `bench/results/`
- * beside the `package.json` nearest above this library file (the repository
- * when the library is used from its checkout, as the notebooks and a learner's
- * workspace do; an installed package has no such folder).
+ * The course repository's folder of recorded bench runs, `bench/results/` at
+ * the root of the checkout this library file lies in (`<root>/lib/backend/`
+ * or, built, `<root>/dist/lib/backend/`); worked out from the path alone, so
+ * that loading the library reads no file (the grader's sandbox allows only
+ * the files it lists). An installed package has no such folder.
  * @example
  * ```ts
  * BENCH_RESULTS_DIR.endsWith(require('node:path').join('bench', 'results')); // true
  * ```
- * @see [Notebook 08 §3 The source's stack and the course's](../../notebooks/08-tools-and-resources.ipynb#3.-The-source's-stack-and-the-course's)
  */
 export const BENCH_RESULTS_DIR: string = ((): string => {
-  for (let dir = __dirname; dir !== path.dirname(dir); dir = path.dirname(dir)) if (fs.existsSync(path.join(dir, 'package.json'))) return path.join(dir, 'bench', 'results');
-  return path.resolve('bench', 'results');
+  let dir = __dirname;
+  while (path.basename(dir) !== 'lib' && dir !== path.dirname(dir)) dir = path.dirname(dir);
+  let root = path.dirname(dir);
+  if (path.basename(root) === 'dist') root = path.dirname(root);
+  return path.join(root, 'bench', 'results');
 })();
 
 /**
