@@ -150,7 +150,7 @@ export type { ImageGridOptions } from './plot/images';
 
 // ---- Chapter 07, outlook: why models grow (scaling laws measured on the CNN) ----
 export { CHINCHILLA_OPTIMAL_SIZES, SCALING_LAWS, chinchillaLoss, chinchillaOptimal, fitPowerLaw, fitPowerLawWithOffset, predictPowerLaw } from './nn/scaling_laws';
-export type { PowerLawFit } from './nn/scaling_laws';
+export type { ChinchillaTableRow, ComputeOptimalSize, PowerLawFit } from './nn/scaling_laws';
 export { runScalingGrid, trainScalingRun } from './train/scaling';
 export type { ScalingGrid, ScalingRun, ScalingRunOptions } from './train/scaling';
 export { CHAPTER07_CONFIG } from './train/config';

@@ -103,6 +103,7 @@ export function benchThroughput(result: unknown, source = 'bench result'): Throu
  * ```ts
  * BENCH_RESULTS_DIR.endsWith(require('node:path').join('bench', 'results')); // true
  * ```
+ * @see [Notebook 08 §3 The source's stack and the course's](../../notebooks/08-tools-and-resources.ipynb#3.-The-source's-stack-and-the-course's)
  */
 export const BENCH_RESULTS_DIR: string = ((): string => {
   let dir = __dirname;

@@ -198,6 +198,7 @@ export function fitPowerLawWithOffset(x: readonly number[], y: readonly number[]
  * @see [Notebook 07 §1 A power law is a straight line on log–log axes](../../notebooks/07-outlook.ipynb#1.-A-power-law-is-a-straight-line-on-log–log-axes)
  */
 export const SCALING_LAWS = Object.freeze({
+  /** Kaplan et al. 2020, §1.2. */
   kaplan: Object.freeze({
     /** α_N of L(N) = (N_c/N)^α_N, Eq. (1.1). */
     alphaN: 0.076,
@@ -209,8 +210,10 @@ export const SCALING_LAWS = Object.freeze({
     dC: 5.4e13,
     /** α_C^min of L(C_min), Eq. (1.3). */
     alphaCMin: 0.05,
+    /** Paper and place of these numbers. */
     source: 'Kaplan et al. 2020, Scaling Laws for Neural Language Models, arXiv:2001.08361, §1.2, Eqs. (1.1)–(1.3)',
   }),
+  /** Hoffmann et al. 2022 (Chinchilla). */
   chinchilla: Object.freeze({
     /** Irreducible loss E of Eq. (10), nats per token. */
     E: 1.69,
@@ -224,9 +227,24 @@ export const SCALING_LAWS = Object.freeze({
     beta: 0.28,
     /** Training tokens per parameter of a compute-optimal model, read from Table 3 (e.g. 1B parameters: 20.2B tokens). */
     tokensPerParameter: 20,
+    /** Paper and places of these numbers. */
     source: 'Hoffmann et al. 2022, Training Compute-Optimal Large Language Models, arXiv:2203.15556, §3.3 Eq. (10), Table 3',
   }),
 });
+
+/** A compute-optimal model size: parameters N, training tokens D, and (in Table 3) the FLOPs of training it. */
+export interface ComputeOptimalSize {
+  /** N, parameters. */
+  parameters: number;
+  /** D, training tokens. */
+  tokens: number;
+}
+
+/** One row of {@link CHINCHILLA_OPTIMAL_SIZES}. */
+export interface ChinchillaTableRow extends ComputeOptimalSize {
+  /** Training compute, FLOPs. */
+  flops: number;
+}
 
 /**
  * Hoffmann et al. 2022, Table 3: the compute-optimal number of training tokens
@@ -238,7 +256,7 @@ export const SCALING_LAWS = Object.freeze({
  * ```
  * @see [Notebook 07 §4 Compute-optimal: about 20 tokens per parameter](../../notebooks/07-outlook.ipynb#4.-Compute-optimal:-about-20-tokens-per-parameter)
  */
-export const CHINCHILLA_OPTIMAL_SIZES: readonly Readonly<{ parameters: number; flops: number; tokens: number }>[] = Object.freeze(
+export const CHINCHILLA_OPTIMAL_SIZES: readonly Readonly<ChinchillaTableRow>[] = Object.freeze(
   [
     { parameters: 400e6, flops: 1.92e19, tokens: 8.0e9 },
     { parameters: 1e9, flops: 1.21e20, tokens: 20.2e9 },
@@ -268,7 +286,7 @@ export const CHINCHILLA_OPTIMAL_SIZES: readonly Readonly<{ parameters: number; f
  * @see [Notebook 07 §4 Compute-optimal: about 20 tokens per parameter](../../notebooks/07-outlook.ipynb#4.-Compute-optimal:-about-20-tokens-per-parameter)
  * @see [Notebook 07 §Exercises](../../notebooks/07-outlook.ipynb#Exercises)
  */
-export function chinchillaOptimal(computeFlops: number, tokensPerParameter: number = SCALING_LAWS.chinchilla.tokensPerParameter): { parameters: number; tokens: number } {
+export function chinchillaOptimal(computeFlops: number, tokensPerParameter: number = SCALING_LAWS.chinchilla.tokensPerParameter): ComputeOptimalSize {
   const fn = 'chinchillaOptimal';
   const c = checkPositive(fn, 'computeFlops', computeFlops);
   const r = checkPositive(fn, 'tokensPerParameter', tokensPerParameter);
