@@ -103,6 +103,8 @@ const HELP = `Usage: node dist/bench/bench.js [options]
   --no-torch          skip the PyTorch reference
   --no-keras          skip the Keras reference
   --json              print one JSON object as the last stdout line
+  --record FILE       also write that object to FILE (e.g. bench/results/NAME.json,
+                      which chapter 08 charts), with the command, date and commit
   --help`;
 
 function positiveInt(name: string, text: string): number {
@@ -265,6 +267,7 @@ async function main(): Promise<void> {
       'no-torch': { type: 'boolean', default: false },
       'no-keras': { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
+      record: { type: 'string' },
       help: { type: 'boolean', default: false },
     },
     strict: true,
@@ -445,27 +448,33 @@ async function main(): Promise<void> {
     for (const batch of batchSizes) console.log(`batch ${batch}: ${reports[0].backend}/${reports[1].backend} training ratio ${ratio(byBackend(reports[0].backend, batch), byBackend(reports[1].backend, batch))}`);
   }
 
-  if (values.json) {
-    console.log(
-      JSON.stringify({
-        machine,
-        loadAverage: { start: loadStart, end: loadEnd },
-        backend: report,
-        backends: reports,
-        backendSkips,
-        data: dataTiming,
-        trainingData: dataPath ?? 'pseudo-random',
-        n,
-        epochs,
-        ours,
-        mainJob,
-        notebook,
-        torch,
-        keras,
-        peers,
-        rows,
-      }),
-    );
+  const result = {
+    machine,
+    loadAverage: { start: loadStart, end: loadEnd },
+    backend: report,
+    backends: reports,
+    backendSkips,
+    data: dataTiming,
+    trainingData: dataPath ?? 'pseudo-random',
+    n,
+    epochs,
+    ours,
+    mainJob,
+    notebook,
+    torch,
+    keras,
+    peers,
+    rows,
+  };
+  if (values.json) console.log(JSON.stringify(result));
+  if (values.record !== undefined) {
+    // The command, date and commit beside the result, so that a reader (chapter 08, readBenchResults) can say where each number comes from.
+    const commit = spawnSync('git', ['rev-parse', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).stdout?.trim() || 'unknown';
+    const command = `npm run bench -- ${process.argv.slice(2).join(' ')}`;
+    const tmp = `${values.record}.tmp-${process.pid}`;
+    fs.writeFileSync(tmp, `${JSON.stringify({ command, recordedAt: new Date().toISOString(), commit, ...result }, null, 1)}\n`);
+    fs.renameSync(tmp, values.record);
+    console.log(`Recorded in ${values.record}`);
   }
 }
 

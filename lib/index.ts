@@ -212,3 +212,16 @@ export type { AllReducedGradients, DataParallel, DataParallelOptions, WorkerBack
 export { prefetch } from './data/prefetch';
 export { CHAPTER10_CONFIG } from './train/config';
 export type { Chapter10Config } from './train/config';
+// ---- Chapter 07, outlook: why models grow (scaling laws measured on the CNN) ----
+export { CHINCHILLA_OPTIMAL_SIZES, SCALING_LAWS, chinchillaLoss, chinchillaOptimal, fitPowerLaw, fitPowerLawWithOffset, predictPowerLaw } from './nn/scaling_laws';
+export type { ChinchillaTableRow, ComputeOptimalSize, PowerLawFit } from './nn/scaling_laws';
+export { runScalingGrid, trainScalingRun } from './train/scaling';
+export type { ScalingGrid, ScalingRun, ScalingRunOptions } from './train/scaling';
+export { CHAPTER07_CONFIG } from './train/config';
+export type { Chapter07Config } from './train/config';
+
+// ---- Chapter 08, tools and resources: the course's stack against the source's, measured; the references ----
+export { BENCH_RESULTS_DIR, benchThroughput, readBenchResults } from './backend/bench_results';
+export type { BenchRecord, ThroughputRow } from './backend/bench_results';
+export { REFERENCES, formatReference } from './core/references';
+export type { Reference } from './core/references';

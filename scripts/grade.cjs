@@ -317,9 +317,9 @@ function linkedPackages(modules) {
   return { aliases, reads };
 }
 
-/** The data the chapters read (the grader's environment says where), readable in the sandbox. */
+/** The data the chapters read (the grader's environment says where; chapter 08 reads the recorded bench runs), readable in the sandbox. */
 function dataPaths(env) {
-  const paths = [];
+  const paths = [path.join(ROOT, 'bench', 'results')];
   for (const v of ['DL_COURSE_CIFAR10', 'DL_COURSE_FASHION_MNIST']) if (env[v]) paths.push(path.resolve(env[v]));
   const cache = env.DL_COURSE_CACHE_DIR || (env.XDG_CACHE_HOME ? path.join(env.XDG_CACHE_HOME, 'dl-course') : path.join(os.homedir(), '.cache', 'dl-course'));
   // The spoken-keyword data set the repository ships (chapter 06c): clips and their index, no solutions.

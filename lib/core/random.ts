@@ -16,6 +16,7 @@ import { checkInteger } from './errors';
  * @see [Notebook 03 §Exercises](../../notebooks/03-training-pipeline.ipynb#Exercises)
  * @see [Notebook 04b §Exercises](../../notebooks/04b-cats-vs-dogs.ipynb#Exercises)
  * @see [Notebook 06 §Exercises](../../notebooks/06-customer-service.ipynb#Exercises)
+ * @see [Notebook 08 §3 The source's stack and the course's](../../notebooks/08-tools-and-resources.ipynb#3.-The-source's-stack-and-the-course's)
  */
 export function seededRandom(seed: number): () => number {
   checkInteger('seededRandom', 'seed', seed, 0, 2 ** 32 - 1);
@@ -71,6 +72,7 @@ export function shuffledIndices(n: number, seed: number): Int32Array {
  * @see [Notebook 03 §1 The data](../../notebooks/03-training-pipeline.ipynb#1.-The-data)
  * @see [Notebook 03 §3 The forward pass](../../notebooks/03-training-pipeline.ipynb#3.-The-forward-pass)
  * @see [Notebook 03 §8 Long runs: minibatch losses and downsampling](../../notebooks/03-training-pipeline.ipynb#8.-Long-runs:-minibatch-losses-and-downsampling)
+ * @see [Notebook 07 §Exercises](../../notebooks/07-outlook.ipynb#Exercises)
  * @see [Notebook 09 §2 DP-SGD: clip each example, add noise](../../notebooks/09-summary-and-challenges.ipynb#2.-DP-SGD:-clip-each-example,-add-noise)
  * @see [Notebook 09 §Exercises](../../notebooks/09-summary-and-challenges.ipynb#Exercises)
  */

@@ -190,6 +190,7 @@ function decodeInto(bytes: Uint8Array, name: string, out: LabeledExamples, offse
  * @see [Notebook 04b §1 The data](../../notebooks/04b-cats-vs-dogs.ipynb#1.-The-data)
  * @see [Notebook 05 §1 The data](../../notebooks/05-cifar10-cnn.ipynb#1.-The-data)
  * @see [Notebook 06b §1 The model](../../notebooks/06b-own-images.ipynb#1.-The-model)
+ * @see [Notebook 07 §2 The experiment: one CNN family, four widths, four training-set sizes](../../notebooks/07-outlook.ipynb#2.-The-experiment:-one-CNN-family,-four-widths,-four-training-set-sizes)
  * @see [Notebook 09 §4 Compute: accuracy against training FLOPs](../../notebooks/09-summary-and-challenges.ipynb#4.-Compute:-accuracy-against-training-FLOPs)
  */
 export async function loadCifar10(options: LoadCifar10Options = {}): Promise<Cifar10Data> {

@@ -25,6 +25,12 @@ export interface CnnConfig {
   /** Units of the hidden dense layer. @default 64 */
   denseUnits?: number;
   /**
+   * Width multiplier m of the whole network (chapter 07's scaling experiment):
+   * filters `[round(32m), round(64m)]` and `round(64m)` dense units, each at
+   * least 1. Not together with `filters` or `denseUnits`. @default 1
+   */
+  widthMultiplier?: number;
+  /**
    * Activation of the last layer: 'softmax' (outputs are probabilities;
    * compile with `fromLogits: false`) or 'linear' (outputs are logits;
    * compile with `fromLogits: true`). @default 'softmax'
@@ -51,12 +57,18 @@ export interface CnnConfig {
  * // Chapter 05's exercises: logits out, or twice the filters (3·3·3·64 + 64 + 3·3·64·128 + 128 + 4608·64 + 64 + 64·10 + 10):
  * outputActivation(buildCifar10Cnn({ outputActivation: 'linear' })); // 'linear'
  * buildCifar10Cnn({ filters: [64, 128] }).countParams(); // 371274
+ * // Half the width everywhere: filters [16, 32], 32 dense units (3·3·3·16 + 16 + 3·3·16·32 + 32 + 1152·32 + 32 + 32·10 + 10):
+ * buildCifar10Cnn({ widthMultiplier: 0.5 }).countParams(); // 42314
+ * buildCifar10Cnn({ widthMultiplier: 2, filters: [8, 8] }); // throws ArgumentError: buildCifar10Cnn: config.widthMultiplier cannot be combined with config.filters or config.denseUnits
  * ```
  * @see [Notebook 01 §2 The small end: the CNN of chapter 05](../../notebooks/01-background.ipynb#2.-The-small-end:-the-CNN-of-chapter-05)
  * @see [Notebook 04b §5 Four models, one split](../../notebooks/04b-cats-vs-dogs.ipynb#5.-Four-models,-one-split)
  * @see [Notebook 05 §2 The model](../../notebooks/05-cifar10-cnn.ipynb#2.-The-model)
  * @see [Notebook 05 §6 The `from_logits` mistake](../../notebooks/05-cifar10-cnn.ipynb#6.-The-from_logits-mistake)
  * @see [Notebook 06b §1 The model](../../notebooks/06b-own-images.ipynb#1.-The-model)
+ * @see [Notebook 07 §2 The experiment: one CNN family, four widths, four training-set sizes](../../notebooks/07-outlook.ipynb#2.-The-experiment:-one-CNN-family,-four-widths,-four-training-set-sizes)
+ * @see [Notebook 08 §2 The `from_logits` mistake, measured](../../notebooks/08-tools-and-resources.ipynb#2.-The-from_logits-mistake,-measured)
+ * @see [Notebook 08 §3 The source's stack and the course's](../../notebooks/08-tools-and-resources.ipynb#3.-The-source's-stack-and-the-course's)
  * @see [Notebook 09 §4 Compute: accuracy against training FLOPs](../../notebooks/09-summary-and-challenges.ipynb#4.-Compute:-accuracy-against-training-FLOPs)
  */
 export function buildCifar10Cnn(config: CnnConfig = {}): tf.LayersModel {
@@ -70,10 +82,17 @@ export function buildCifar10Cnn(config: CnnConfig = {}): tf.LayersModel {
   }
   const seed = config.seed;
   if (seed !== undefined) checkInteger(fn, 'config.seed', seed, 0);
-  const filters = config.filters ?? [32, 64];
+  let scaled: { filters: [number, number]; denseUnits: number } | undefined;
+  if (config.widthMultiplier !== undefined) {
+    const m = checkPositive(fn, 'config.widthMultiplier', config.widthMultiplier);
+    if (config.filters !== undefined || config.denseUnits !== undefined) throw new ArgumentError(`${fn}: config.widthMultiplier cannot be combined with config.filters or config.denseUnits`);
+    const times = (units: number) => Math.max(1, Math.round(units * m));
+    scaled = { filters: [times(32), times(64)], denseUnits: times(64) };
+  }
+  const filters = scaled?.filters ?? config.filters ?? [32, 64];
   if (!Array.isArray(filters) || filters.length !== 2) throw new ArgumentError(`${fn}: config.filters must be [conv1, conv2] filter counts, got ${describe(filters)}`);
   filters.forEach((f, i) => checkInteger(fn, `config.filters[${i}]`, f, 1));
-  const denseUnits = checkInteger(fn, 'config.denseUnits', config.denseUnits ?? 64, 1);
+  const denseUnits = checkInteger(fn, 'config.denseUnits', scaled?.denseUnits ?? config.denseUnits ?? 64, 1);
   const last = config.outputActivation ?? 'softmax';
   if (last !== 'softmax' && last !== 'linear') throw new ArgumentError(`${fn}: config.outputActivation must be 'softmax' or 'linear', got ${describe(last)}`);
   // Each layer gets its own seed so that layers do not share initial weights.
@@ -127,6 +146,8 @@ export interface CompileOptions {
  * @see [Notebook 06 §5 Evaluation on the test split](../../notebooks/06-customer-service.ipynb#5.-Evaluation-on-the-test-split)
  * @see [Notebook 06b §1 The model](../../notebooks/06b-own-images.ipynb#1.-The-model)
  * @see [Notebook 06c §4 The model: the chapter-05 CNN on spectrograms](../../notebooks/06c-voice-assistant.ipynb#4.-The-model:-the-chapter-05-CNN-on-spectrograms)
+ * @see [Notebook 08 §2 The `from_logits` mistake, measured](../../notebooks/08-tools-and-resources.ipynb#2.-The-from_logits-mistake,-measured)
+ * @see [Notebook 08 §3 The source's stack and the course's](../../notebooks/08-tools-and-resources.ipynb#3.-The-source's-stack-and-the-course's)
  * @see [Notebook 09 §4 Compute: accuracy against training FLOPs](../../notebooks/09-summary-and-challenges.ipynb#4.-Compute:-accuracy-against-training-FLOPs)
  * @see [Notebook 10 §3 The data pipeline: prefetching](../../notebooks/10-questions-and-efficiency.ipynb#3.-The-data-pipeline:-prefetching)
  */

@@ -139,6 +139,8 @@ function checkSparseLabels(fn: string, yTrue: unknown, outputs: tf.Tensor2D): tf
  * @see [Notebook 03 §4 The loss](../../notebooks/03-training-pipeline.ipynb#4.-The-loss)
  * @see [Notebook 04 §4 Backpropagation, step by step](../../notebooks/04-mlp-maths.ipynb#4.-Backpropagation,-step-by-step)
  * @see [Notebook 05 §6 The `from_logits` mistake](../../notebooks/05-cifar10-cnn.ipynb#6.-The-from_logits-mistake)
+ * @see [Notebook 08 §2 The `from_logits` mistake, measured](../../notebooks/08-tools-and-resources.ipynb#2.-The-from_logits-mistake,-measured)
+ * @see [Notebook 08 §Exercises](../../notebooks/08-tools-and-resources.ipynb#Exercises)
  */
 export function sparseCategoricalCrossentropy(yTrue: tf.Tensor1D, yPred: tf.Tensor2D, options: CrossEntropyOptions = {}): tf.Scalar {
   const fn = 'sparseCategoricalCrossentropy';

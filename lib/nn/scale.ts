@@ -190,6 +190,7 @@ export const PUBLISHED_TRANSFORMERS: Readonly<Record<PublishedTransformerName, P
  * trainingFlops(0, 1); // throws ArgumentError: trainingFlops: parameters must be a finite number > 0, got number 0
  * ```
  * @see [Notebook 01 §3 Compute: training ≈ 6·N·D, inference ≈ 2·N per token](../../notebooks/01-background.ipynb#3.-Compute:-training-≈-6·N·D,-inference-≈-2·N-per-token)
+ * @see [Notebook 07 §4 Compute-optimal: about 20 tokens per parameter](../../notebooks/07-outlook.ipynb#4.-Compute-optimal:-about-20-tokens-per-parameter)
  * @see [Notebook 09 §5 What the budget costs on the machines of chapter 01](../../notebooks/09-summary-and-challenges.ipynb#5.-What-the-budget-costs-on-the-machines-of-chapter-01)
  */
 export function trainingFlops(parameters: number, tokens: number): number {

@@ -3,6 +3,7 @@
 /**
  * A plotly figure: traces and layout, as plotly.js's `newPlot` takes them.
  * @see [Notebook 04b §5 Four models, one split](../../notebooks/04b-cats-vs-dogs.ipynb#5.-Four-models,-one-split)
+ * @see [Notebook 07 §3 Loss against parameters and data, on log axes](../../notebooks/07-outlook.ipynb#3.-Loss-against-parameters-and-data,-on-log-axes)
  */
 export interface Figure {
   /** The traces (plotly.com/javascript/reference): `{ type: 'scatter', x, y, name, … }`, `{ type: 'bar', … }`, `{ type: 'heatmap', z, … }`. */

@@ -15,6 +15,8 @@ import type { Figure } from './figure';
  * ```
  * @see [Notebook 00 §2 How a tslab notebook works](../../notebooks/00-getting-started.ipynb#2.-How-a-tslab-notebook-works)
  * @see [Notebook 04 §2 Activations and their derivatives](../../notebooks/04-mlp-maths.ipynb#2.-Activations-and-their-derivatives)
+ * @see [Notebook 07 §3 Loss against parameters and data, on log axes](../../notebooks/07-outlook.ipynb#3.-Loss-against-parameters-and-data,-on-log-axes)
+ * @see [Notebook 08 §2 The `from_logits` mistake, measured](../../notebooks/08-tools-and-resources.ipynb#2.-The-from_logits-mistake,-measured)
  */
 export function linspace(start: number, stop: number, count: number): number[] {
   const fn = 'linspace';
@@ -97,6 +99,7 @@ function traces(panel: CurvePanel, axis: number, showLegend: boolean): Record<st
  * @see [Notebook 06c §1 The data: keywords spoken by espeak-ng](../../notebooks/06c-voice-assistant.ipynb#1.-The-data:-keywords-spoken-by-espeak-ng)
  * @see [Notebook 06c §2 From sound to picture: frames, windows, FFT](../../notebooks/06c-voice-assistant.ipynb#2.-From-sound-to-picture:-frames,-windows,-FFT)
  * @see [Notebook 06c §3 The mel scale and the log-mel spectrogram](../../notebooks/06c-voice-assistant.ipynb#3.-The-mel-scale-and-the-log-mel-spectrogram)
+ * @see [Notebook 08 §2 The `from_logits` mistake, measured](../../notebooks/08-tools-and-resources.ipynb#2.-The-from_logits-mistake,-measured)
  * @see [Notebook 09 §1 An overfit model leaks its training set](../../notebooks/09-summary-and-challenges.ipynb#1.-An-overfit-model-leaks-its-training-set)
  */
 export function curvesFigure(x: ArrayLike<number>, curves: Curve[], title: string, axisTitles: { x?: string; y?: string } = {}): Figure {

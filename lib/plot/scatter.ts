@@ -54,6 +54,7 @@ const LABEL_POSITIONS = { top: 'top center', bottom: 'bottom center', left: 'mid
  * labelledScatterFigure([{ label: 'z', x: 1, y: 0 }], 'sizes', { logY: true }); // throws ArgumentError: labelledScatterFigure: points[0] (z) has y = 0; a log axis needs y > 0
  * ```
  * @see [Notebook 01 §6 Model sizes over time](../../notebooks/01-background.ipynb#6.-Model-sizes-over-time)
+ * @see [Notebook 07 §3 Loss against parameters and data, on log axes](../../notebooks/07-outlook.ipynb#3.-Loss-against-parameters-and-data,-on-log-axes)
  * @see [Notebook 09 §3 Privacy against accuracy](../../notebooks/09-summary-and-challenges.ipynb#3.-Privacy-against-accuracy)
  * @see [Notebook 09 §4 Compute: accuracy against training FLOPs](../../notebooks/09-summary-and-challenges.ipynb#4.-Compute:-accuracy-against-training-FLOPs)
  * @see [Notebook 10 §4 Batch size against throughput and accuracy](../../notebooks/10-questions-and-efficiency.ipynb#4.-Batch-size-against-throughput-and-accuracy)

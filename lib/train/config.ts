@@ -30,6 +30,7 @@ export interface ChapterConfig<T> {
  * @see [Notebook 06: a customer-service intent classifier](../../notebooks/06-customer-service.ipynb#Chapter-06:-a-customer-service-intent-classifier)
  * @see [Notebook 06b: recognising your own images](../../notebooks/06b-own-images.ipynb#Chapter-06b:-recognising-your-own-images)
  * @see [Notebook 06c: a spoken-keyword voice assistant](../../notebooks/06c-voice-assistant.ipynb#Chapter-06c:-a-spoken-keyword-voice-assistant)
+ * @see [Notebook 07: outlook: why models grow](../../notebooks/07-outlook.ipynb#Chapter-07:-outlook:-why-models-grow)
  * @see [Notebook 09: summary and challenges, privacy and compute measured](../../notebooks/09-summary-and-challenges.ipynb#Chapter-09:-summary-and-challenges,-privacy-and-compute-measured)
  * @see [Notebook 10: questions, and training efficiency](../../notebooks/10-questions-and-efficiency.ipynb#Chapter-10:-questions,-and-training-efficiency)
  */
@@ -523,6 +524,54 @@ export const CHAPTER06_CONFIG: ChapterConfig<Chapter06Config> = deepFreeze({ ful
 export const CHAPTER06B_CONFIG: ChapterConfig<Chapter05Config> = deepFreeze({
   full: { ...CHAPTER05_FULL, epochs: 3, trainSize: 10_000, testSize: 1_000 },
   quick: { ...CHAPTER05_FULL, epochs: 1, trainSize: 500, testSize: 200 },
+});
+
+/** Chapter 07: the scaling experiment's grid (see `runScalingGrid`) and how many held-out images score it. */
+export interface Chapter07Config {
+  /** Width multipliers of the chapter-05 CNN (`buildCifar10Cnn({ widthMultiplier })`; 1 is the 167,562-parameter CNN). */
+  widths: number[];
+  /** Training-set sizes, images (the first ones of CIFAR-10's training set; each size doubles the one before). */
+  trainSizes: number[];
+  /** Images every run trains on (repeating a small training set for more epochs), so that runs differ only in width and data. */
+  imagesSeen: number;
+  /** Held-out images (the first ones of the test split) on which each epoch's loss is measured. */
+  heldOutSize: number;
+  /** Images per minibatch. */
+  batchSize: number;
+  /** Adam's learning rate. */
+  learningRate: number;
+  /** Seed of the initial weights and the shuffles. */
+  seed: number;
+}
+
+const CHAPTER07_FULL: Chapter07Config = {
+  widths: [0.125, 0.25, 0.5, 1],
+  trainSizes: [500, 1000, 2000, 4000],
+  imagesSeen: 12000,
+  heldOutSize: 1000,
+  batchSize: 32,
+  learningRate: 1e-3,
+  seed: 0,
+};
+
+/**
+ * Chapter 07: the chapter-05 CNN at widths 1/8, 1/4, 1/2 and 1 (2,810 to
+ * 167,562 parameters), each trained on 500, 1,000, 2,000 and 4,000 CIFAR-10
+ * images for 12,000 images seen (Adam 10⁻³, minibatches of 32), scored by its
+ * lowest loss on 1,000 held-out test images: 16 runs, 34 minutes measured on
+ * 2 cores busy with other jobs (load average 11–18), wasm backend; less on an
+ * idle machine. Quick mode: two widths, two sizes, 400 images seen, 100 held
+ * out.
+ * @example
+ * ```ts
+ * CHAPTER07_CONFIG.full.widths; // [0.125, 0.25, 0.5, 1]
+ * CHAPTER07_CONFIG.quick.trainSizes; // [100, 200]
+ * ```
+ * @see [Notebook 07: outlook: why models grow](../../notebooks/07-outlook.ipynb#Chapter-07:-outlook:-why-models-grow)
+ */
+export const CHAPTER07_CONFIG: ChapterConfig<Chapter07Config> = deepFreeze({
+  full: CHAPTER07_FULL,
+  quick: { ...CHAPTER07_FULL, widths: [0.125, 0.25], trainSizes: [100, 200], imagesSeen: 400, heldOutSize: 100 },
 });
 
 function deepFreeze<T>(value: T): T {

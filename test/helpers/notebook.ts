@@ -168,3 +168,30 @@ export function strictDiagnostics(source: string, file: string): string[] {
     fs.rmSync(file, { force: true });
   }
 }
+
+/** A notebook's Markdown cells joined, whitespace collapsed to single spaces: for checking that the prose says what the code computes. */
+export function notebookProse(notebook: string): string {
+  return (JSON.parse(fs.readFileSync(notebook, 'utf8')) as { cells: { cell_type: string; source: string[] | string }[] }).cells
+    .filter((c) => c.cell_type === 'markdown')
+    .map((c) => (Array.isArray(c.source) ? c.source.join('') : c.source))
+    .join('\n')
+    .replace(/\s+/g, ' ');
+}
+
+/**
+ * The full lesson (no COURSE_QUICK) as a plain module on the run's CIFAR-10
+ * archive: for the tests, behind DLC_FULL_LESSON=1, that check the numbers a
+ * chapter's prose states from its full run. Not cached: each call runs it.
+ */
+export function notebookFullRun(notebook: string, timeoutMs = 3_600_000): NotebookRun {
+  const file = writeNotebookModule(notebook);
+  const t0 = Date.now();
+  try {
+    const env: NodeJS.ProcessEnv = { ...process.env, DL_COURSE_CIFAR10: CIFAR10_ARCHIVE };
+    delete env.COURSE_QUICK;
+    const r = spawnSync(process.execPath, [file], { cwd: path.dirname(notebook), env, encoding: 'utf8', timeout: timeoutMs, maxBuffer: 64 << 20 });
+    return { status: r.status, stdout: r.stdout ?? '', stderr: `${r.stderr ?? ''}${r.error ? `\n${r.error.message}` : ''}`, seconds: (Date.now() - t0) / 1000 };
+  } finally {
+    fs.rmSync(file, { force: true });
+  }
+}
