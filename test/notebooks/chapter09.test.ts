@@ -10,7 +10,8 @@ import * as path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CHAPTER09_CONFIG, buildCifar10Cnn, forwardFlops } from '../../lib';
 import { CIFAR10_ARCHIVE, NEEDS_REAL_PHOTOS, ROOT, haveRealPhotos, notebookKernelRun, runNotebookQuick, writeNotebookModule } from '../helpers/notebook';
-import { checkGradedCells, checkStudentVersion, notebookCells } from './chapter_exercises';
+import { expectGradedExercises } from '../helpers/grading';
+import { checkStudentVersion, notebookCells } from './chapter_exercises';
 
 const NOTEBOOK = path.join(ROOT, 'notebooks', '09-summary-and-challenges.ipynb');
 const quick = CHAPTER09_CONFIG.quick;
@@ -108,7 +109,7 @@ describe('chapter 09: compute (quick mode)', () => {
 
 describe('chapter 09: notebook structure', () => {
   it('has two graded exercises, each a solution cell then a test cell, and both pass in the quick run', () => {
-    checkGradedCells(NOTEBOOK, ['ex09-clip-and-sum/solution', 'ex09-clip-and-sum/tests', 'ex09-advantage/solution', 'ex09-advantage/tests']);
+    expectGradedExercises(NOTEBOOK, ['ex09-clip-and-sum/solution', 'ex09-clip-and-sum/tests', 'ex09-advantage/solution', 'ex09-advantage/tests']);
     expect(stdout).toContain('ex09-clip-and-sum: all tests passed');
     expect(stdout).toContain('ex09-advantage: all tests passed');
   });

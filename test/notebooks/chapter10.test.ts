@@ -10,7 +10,8 @@ import * as path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CHAPTER10_CONFIG } from '../../lib';
 import { ROOT, notebookKernelRun, runNotebookQuick } from '../helpers/notebook';
-import { checkGradedCells, checkStudentVersion, notebookCells } from './chapter_exercises';
+import { expectGradedExercises } from '../helpers/grading';
+import { checkStudentVersion, notebookCells } from './chapter_exercises';
 
 const NOTEBOOK = path.join(ROOT, 'notebooks', '10-questions-and-efficiency.ipynb');
 const quick = CHAPTER10_CONFIG.quick;
@@ -93,7 +94,7 @@ describe('chapter 10: the data pipeline, batch size, backends (§3–5, quick mo
 
 describe('chapter 10: notebook structure', () => {
   it('has two graded exercises, each a solution cell then a test cell, and both pass in the quick run', () => {
-    checkGradedCells(NOTEBOOK, ['ex10-shard-sizes/solution', 'ex10-shard-sizes/tests', 'ex10-all-reduce/solution', 'ex10-all-reduce/tests']);
+    expectGradedExercises(NOTEBOOK, ['ex10-shard-sizes/solution', 'ex10-shard-sizes/tests', 'ex10-all-reduce/solution', 'ex10-all-reduce/tests']);
     expect(stdout).toContain('ex10-shard-sizes: all tests passed');
     expect(stdout).toContain('ex10-all-reduce: all tests passed');
   });

@@ -21,19 +21,6 @@ export function notebookCells(notebook: string): Cell[] {
   return (JSON.parse(fs.readFileSync(notebook, 'utf8')) as { cells: Cell[] }).cells;
 }
 
-/** Expects the graded cells to be exactly `expected` (`id/role` in order), each with its first line, nbgrader metadata and markers. */
-export function checkGradedCells(notebook: string, expected: string[]): void {
-  const graded = notebookCells(notebook).filter((c) => c.metadata.course);
-  expect(graded.map((c) => `${c.metadata.course!.exercise}/${c.metadata.course!.role}`)).toEqual(expected);
-  for (const c of graded) {
-    const { exercise, role, points } = c.metadata.course!;
-    const text = c.source.join('');
-    expect(text.split('\n')[0]).toBe(`// exercise: ${exercise}, points: ${points}${role === 'tests' ? ' (tests)' : ''}`);
-    expect(c.metadata.nbgrader).toMatchObject(role === 'solution' ? { solution: true, grade: false, grade_id: exercise } : { grade: true, points, grade_id: `${exercise}-tests`, locked: true });
-    expect(text).toMatch(role === 'solution' ? /\/\/ BEGIN SOLUTION[^]*\/\/ END SOLUTION/ : /\/\/ BEGIN HIDDEN TESTS[^]*\/\/ END HIDDEN TESTS/);
-  }
-}
-
 /** Builds the student version (scripts/course.cjs) and returns its TypeScript after checking it has no solution and type-checks strictly. */
 export function checkStudentVersion(notebook: string): string {
   const name = path.basename(notebook);
