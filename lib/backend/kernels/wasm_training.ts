@@ -32,7 +32,7 @@ import { heapOffset, simdKernels } from './simd_kernels';
 const nodeRequire: NodeRequire = typeof require === 'function' ? require : createRequire(__filename);
 
 /** Kernels that {@link registerFastWasmTrainingKernels} replaces on `wasm`. */
-export const FAST_WASM_TRAINING_KERNELS = ['BatchMatMul', 'MaxPoolGrad', 'Sum', 'Identity', 'Cast', 'Tile'] as const;
+export const FAST_WASM_TRAINING_KERNELS = ['BatchMatMul', 'MaxPoolGrad', 'Sum', 'Identity', 'Cast', 'Tile', 'Multiply', 'Add', 'Sub', 'RealDiv', 'Mean'] as const;
 
 const stock = new Map<string, tf.KernelConfig>();
 
@@ -331,6 +331,69 @@ const tile: tf.KernelFunc = (args) => {
   return out;
 };
 
+/**
+ * The element-wise binary kernels Multiply, Add, Sub and RealDiv when an
+ * operand must be broadcast and is not a single value (e.g. the batch-norm
+ * gradient's `[N, H, W, C] × [C]` and `[1, 1, 1, C] × [N, H, W, C]`): that
+ * operand is first tiled to the output's shape with {@link tile} (memory
+ * copies), then the stock kernel runs on two same-shape operands, which it
+ * hands to XNNPACK (threaded, SIMD). The stock kernel's own broadcast is a
+ * generic per-element loop, ~10–20× slower (tfjs-backend-wasm/src/cc/binary.cc).
+ * Same-shape and scalar operands, and other dtypes, run the stock kernel
+ * unchanged. a, b float32 of broadcast-compatible shapes → float32 of the
+ * broadcast shape (NumPy rules); bit-identical to the stock kernel's result,
+ * as the same float32 operation is applied to the same pairs.
+ */
+function broadcastBinary(name: string): tf.KernelFunc {
+  return (args) => {
+    const { a, b } = args.inputs as { a: tf.TensorInfo; b: tf.TensorInfo };
+    const plain = stockOf(name);
+    if (a.dtype !== 'float32' || b.dtype !== 'float32') return plain.kernelFunc(args);
+    const outShape = tf.backend_util.assertAndGetBroadcastShape(a.shape, b.shape);
+    const n = size(outShape);
+    const needs = (t: tf.TensorInfo) => size(t.shape) !== n || t.shape.length !== outShape.length;
+    const expand = (t: tf.TensorInfo) => needs(t) && size(t.shape) > 1;
+    if (n === 0 || (!expand(a) && !expand(b)) || (needs(a) && !expand(a)) || (needs(b) && !expand(b))) return plain.kernelFunc(args);
+    const scope = new KernelScope(args.backend as tf.KernelBackend, 'wasm');
+    try {
+      const full = (t: tf.TensorInfo) => {
+        if (!needs(t)) return t;
+        const rankShape = [...Array<number>(outShape.length - t.shape.length).fill(1), ...t.shape]; // leading 1s
+        const t2 = rankShape.length === t.shape.length ? t : scope.reshape(t, rankShape);
+        return scope.runConfig(TILE_CONFIG, { x: t2 }, { reps: outShape.map((d, i) => d / rankShape[i]) });
+      };
+      return scope.keep(scope.runConfig(plain, { a: full(a), b: full(b) }, {}));
+    } finally {
+      scope.disposeAll();
+    }
+  };
+}
+
+/**
+ * Mean over the leading axes `[0, …, k−1]` of a float32 tensor (batch
+ * normalisation's moments over `[0, 1, 2]`): {@link sum}'s one-pass sum, then
+ * the `C` results scaled by 1/N in place; other reductions run the stock
+ * kernel (which, like Sum's, transposes the reduced axes innermost first).
+ * x `[d0, …, d(r−1)]` → `[dk, …]` (size-1 reduced axes kept when keepDims).
+ */
+const mean: tf.KernelFunc = (args) => {
+  const { x } = args.inputs as { x: tf.TensorInfo };
+  const attrs = args.attrs as unknown as tf.MeanAttrs;
+  const rank = x.shape.length;
+  const axes = tf.util.parseAxisParam(attrs.axis, x.shape).sort((p, q) => p - q);
+  const k = axes.length;
+  const leading = k > 0 && k < rank && axes.every((a, i) => a === i);
+  const count = size(x.shape.slice(0, k));
+  if (!leading || x.dtype !== 'float32' || count === 0) return stockOf('Mean').kernelFunc(args);
+  const out = sum({ ...args, attrs: { axis: axes, keepDims: attrs.keepDims } as unknown as tf.NamedAttrMap }) as tf.TensorInfo;
+  const v = heapF32(args.backend as tf.KernelBackend, out);
+  for (let i = 0; i < v.length; i++) v[i] /= count;
+  return out;
+};
+
+/** {@link tile} as a kernel config, for the kernels here that call it directly. */
+const TILE_CONFIG: tf.KernelConfig = { kernelName: 'Tile', backendName: 'wasm', kernelFunc: (args) => tile(args) };
+
 const ours: Record<(typeof FAST_WASM_TRAINING_KERNELS)[number], tf.KernelFunc> = {
   BatchMatMul: batchMatMul,
   MaxPoolGrad: maxPoolGrad,
@@ -338,6 +401,11 @@ const ours: Record<(typeof FAST_WASM_TRAINING_KERNELS)[number], tf.KernelFunc> =
   Identity: identity,
   Cast: cast,
   Tile: tile,
+  Multiply: broadcastBinary('Multiply'),
+  Add: broadcastBinary('Add'),
+  Sub: broadcastBinary('Sub'),
+  RealDiv: broadcastBinary('RealDiv'),
+  Mean: mean,
 };
 
 /**
