@@ -10,6 +10,7 @@ import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import { ArgumentError, describe } from '../core/errors';
 import { registerFastConvGradients } from './kernels/conv2d_grad';
+import { registerFastNativeGradients } from './kernels/native_training';
 import { registerFastWasmTrainingKernels } from './kernels/wasm_training';
 import { WASM_THREADS_ENV_VAR, resolveWasmThreads, useThreadedWasm, wasmThreadsInfo } from './threads/wasm_threads';
 
@@ -168,6 +169,7 @@ async function tryCandidate(c: Candidate, versions: Record<string, string>, wasm
     if (!(await tf.setBackend('tensorflow'))) {
       return { candidate: c.pkg, why: 'failed to load', message: "tf.setBackend('tensorflow') returned false (TF.js printed the cause above)" };
     }
+    registerFastNativeGradients(); // TensorFlow's ReluGrad op instead of TF.js's eight-op formula
     versions[c.pkg.replace('@tensorflow/', '')] = mod.version?.[c.pkg.replace('@tensorflow/', '')] ?? mod.version?.['tfjs-node'] ?? 'unknown';
     const binding = (tf.backend() as unknown as { binding?: { TF_Version?: string } }).binding;
     if (binding?.TF_Version) versions['libtensorflow'] = binding.TF_Version;
