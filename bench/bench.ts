@@ -90,6 +90,10 @@ const HELP = `Usage: node dist/bench/bench.js [options]
   --no-loop           skip the main job's loop (trainClassifier) timing
   --no-main-job       skip the main job's peak-memory run
   --no-notebook       skip the tslab notebook-cell timing
+  --peer-threads N    PyTorch's threads (default: the cores, at most 8, as
+                      wasm); on a machine busy with other work, 1 (with
+                      DL_COURSE_WASM_THREADS=1) avoids threads waiting for
+                      each other
   --no-torch          skip the PyTorch reference
   --no-keras          skip the Keras reference
   --json              print one JSON object as the last stdout line
@@ -241,6 +245,7 @@ async function main(): Promise<void> {
       'no-main-job': { type: 'boolean', default: false },
       'no-notebook': { type: 'boolean', default: false },
       'no-torch': { type: 'boolean', default: false },
+      'peer-threads': { type: 'string' },
       'no-keras': { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
@@ -363,7 +368,7 @@ async function main(): Promise<void> {
   // every Python that has it (e.g. a pip PyTorch 2 in .venv-tf and Debian's
   // 1.13), Keras with the first Python that has TensorFlow.
   // Threads: as many as the wasm backend's default (the cores, at most 8).
-  const peerThreads = Math.max(1, Math.min(8, machine.cores));
+  const peerThreads = values['peer-threads'] !== undefined ? positiveInt('peer-threads', values['peer-threads']) : Math.max(1, Math.min(8, machine.cores));
   const peers: { name: string; model: BenchModel; python?: string; result: Reference }[] = [];
   for (const m of models) {
     const refArgs = ['--model', m, '--resnet', formatResNetSpec(spec), '--batch-sizes', batchSizes.join(','), '--n', String(n), '--epochs', String(epochs)];
@@ -457,6 +462,8 @@ async function main(): Promise<void> {
   if (values.json) {
     console.log(
       JSON.stringify({
+        command: `node dist/bench/bench.js ${process.argv.slice(2).join(' ')}`,
+        env: Object.fromEntries(Object.entries(process.env).filter(([k]) => k.startsWith('DL_COURSE_'))),
         machine,
         loadAverage: { start: loadStart, end: loadEnd },
         backend: report,
@@ -468,6 +475,7 @@ async function main(): Promise<void> {
         epochs,
         models,
         resnet: spec,
+        peerThreads,
         ours,
         mainJob,
         notebook,

@@ -214,7 +214,9 @@ async function tryCandidate(c: Candidate, versions: Record<string, string>, wasm
  * (`wasm`), plain JavaScript (`cpu`). For `wasm` and `cpu` it registers the
  * course's fast convolution gradients (lib/backend/kernels/conv2d_grad.ts), without
  * which `wasm` cannot train a CNN and `cpu` trains it at ~1 image/s, and for
- * `wasm` also faster BatchMatMul / MaxPoolGrad / Sum (lib/backend/kernels/wasm_training.ts).
+ * `wasm` also faster BatchMatMul / MaxPoolGrad / Sum / broadcast element-wise
+ * kernels (lib/backend/kernels/wasm_training.ts); for `tensorflow` it registers
+ * TensorFlow's ReluGrad as the ReLU gradient (lib/backend/kernels/native_training.ts).
  *
  * `options.backend`, else the environment variable `DL_COURSE_BACKEND`
  * (`tensorflow` | `wasm` | `cpu`; empty = unset), restricts the choice to that
