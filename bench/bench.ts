@@ -1,11 +1,13 @@
 /**
  * Performance of the course on this machine, in one run: training and
- * inference throughput of the CIFAR-10 tutorial CNN (lib/models/cnn.ts) on the
- * default TF.js backend with `model.fit` and with the main job's own loop
- * (`trainClassifier`), the time to read and decode the CIFAR-10 archive, the
- * main job's peak memory, the time of a trivial notebook cell in the tslab
- * kernel, and PyTorch and Keras on the same model (bench/torch_cnn.py,
- * bench/keras_cnn.py) with our/their ratios. Results: docs/performance.md.
+ * inference throughput of the CIFAR-10 tutorial CNN (lib/models/cnn.ts) and
+ * of the case study's ResNet (lib/models/resnet.ts, bench/models.ts) on each
+ * course backend that loads (wasm, native TensorFlow) with `model.fit` and
+ * with the main job's own loop (`trainClassifier`), the time to read and
+ * decode the CIFAR-10 archive, the main job's peak memory, the time of a
+ * trivial notebook cell in the tslab kernel, and PyTorch and Keras on the same
+ * models (bench/torch_cnn.py, bench/keras_cnn.py) with our/their ratios.
+ * Results: docs/performance.md; recorded runs' JSON: bench/results/.
  *
  * Usage: `npm run build && npm run bench -- [options]` (see HELP); `--json`
  * prints one JSON object as the last stdout line.
@@ -20,29 +22,9 @@ import { BACKEND_CHOICES, BackendChoice, BackendReport, formatBackendReport, ini
 import { imagesToTensor, labelsToTensor } from '../lib/core/examples';
 import { loadCifar10 } from '../lib/data/cifar10';
 import { ArgumentError } from '../lib/core/errors';
-import { buildCifar10Cnn, compileClassifier } from '../lib/models/cnn';
 import { trainClassifier } from '../lib/train/classifier';
-
-/** Repository root: the nearest folder above this file with a package.json (from dist/bench/ or bench/). */
-const ROOT = ((): string => {
-  for (let dir = __dirname; dir !== path.dirname(dir); dir = path.dirname(dir)) if (fs.existsSync(path.join(dir, 'package.json'))) return dir;
-  return process.cwd();
-})();
-const DEFAULT_DATA = path.resolve(ROOT, '..', 'shared', 'data', 'cifar10-subset', 'cifar-10-binary.tar.gz');
-/** Pythons to run the peers with, in order: DL_COURSE_BENCH_PYTHON, the project's .venv-tf (pip's tensorflow-cpu, see README "Native TensorFlow from pip"), Debian's. */
-function pythonCandidates(): string[] {
-  return [process.env.DL_COURSE_BENCH_PYTHON, path.join(ROOT, '.venv-tf', 'bin', 'python'), '/usr/bin/python3'].filter((p): p is string => !!p && fs.existsSync(p));
-}
-
-/** The first candidate Python that has `module`, or why none has. */
-function pythonWith(module: string): { python: string } | { why: string } {
-  const tried = pythonCandidates();
-  for (const python of tried) {
-    const r = spawnSync(python, ['-c', `import importlib.util,sys; sys.exit(0 if importlib.util.find_spec(${JSON.stringify(module)}) else 1)`]);
-    if (r.status === 0) return { python };
-  }
-  return { why: `no Python with '${module}' (tried ${tried.join(', ') || 'none'})` };
-}
+import { DEFAULT_DATA, ROOT, pythonWith, pythonsWith, runPython } from './peers';
+import { BenchModel, ResNetSpec, buildBenchModel, caseStudyResNet, describeModel, formatResNetSpec, parseModels, parseResNetSpec } from './models';
 
 /** Throughput of one minibatch size. */
 interface OursResult {
@@ -65,6 +47,9 @@ interface OursResult {
   leakedTensors: number;
 }
 
+/** One row of `ours`: a model on a course backend at one minibatch size. */
+type OursRow = OursResult & { model: BenchModel; backend: string; parameters: number };
+
 interface ReferenceResult {
   batch: number;
   train_img_s: number;
@@ -85,6 +70,11 @@ type MainJob =
 type NotebookCell = { available: true; kernel: string; start_s: number; first_cell_s: number; median_cell_s: number } | { available: false; why: string };
 
 const HELP = `Usage: node dist/bench/bench.js [options]
+  --models LIST       models to time: cnn (the chapter-05 CNN), resnet (the
+                      case study's ResNet, CHAPTER04B_CONFIG.full.resnet);
+                      default cnn,resnet
+  --resnet N:W/W/W    the ResNet's blocks per stage and stage widths instead
+                      (e.g. 3:16/32/64 = ResNet-20); the peers build the same
   --batch-sizes LIST  comma-separated minibatch sizes (default 32,64)
   --n N               images per epoch (default 2048)
   --epochs N          timed epochs after one warm-up epoch (default 3)
@@ -100,6 +90,10 @@ const HELP = `Usage: node dist/bench/bench.js [options]
   --no-loop           skip the main job's loop (trainClassifier) timing
   --no-main-job       skip the main job's peak-memory run
   --no-notebook       skip the tslab notebook-cell timing
+  --peer-threads N    PyTorch's threads (default: the cores, at most 8, as
+                      wasm); on a machine busy with other work, 1 (with
+                      DL_COURSE_WASM_THREADS=1) avoids threads waiting for
+                      each other
   --no-torch          skip the PyTorch reference
   --no-keras          skip the Keras reference
   --json              print one JSON object as the last stdout line
@@ -117,8 +111,10 @@ function seconds(t0: bigint): number {
   return Number(process.hrtime.bigint() - t0) / 1e9;
 }
 
-async function benchOurs(batch: number, n: number, epochs: number, x: tf.Tensor4D, y: tf.Tensor1D, pixels: Uint8Array, labels: Int32Array, loop: boolean): Promise<OursResult> {
-  const model = compileClassifier(buildCifar10Cnn({ seed: 1 }), { learningRate: 1e-3 });
+async function benchOurs(
+  which: BenchModel, spec: ResNetSpec, batch: number, n: number, epochs: number, x: tf.Tensor4D, y: tf.Tensor1D, pixels: Uint8Array, labels: Int32Array, loop: boolean,
+): Promise<OursResult> {
+  const model = buildBenchModel(which, spec);
   const fitArgs = { batchSize: batch, epochs: 1, shuffle: false, verbose: 0 as const, yieldEvery: 'never' as const };
   await model.fit(x, y, fitArgs); // warm-up: kernel setup, XNNPACK operators, optimizer slots
 
@@ -167,22 +163,6 @@ async function benchOurs(batch: number, n: number, epochs: number, x: tf.Tensor4
     inferImgPerS: n / inferSeconds,
     leakedTensors,
   };
-}
-
-/** Runs a bench/*.py helper with `python`; its last stdout line is a JSON object. */
-function runPython<T>(python: string, script: string, args: string[], env: NodeJS.ProcessEnv = process.env, timeoutS = 1800): T | { available: false; why: string } {
-  const file = [path.join(__dirname, script), path.join(ROOT, 'bench', script)].find((p) => fs.existsSync(p));
-  if (file === undefined) return { available: false, why: `bench/${script} not found` };
-  if (!fs.existsSync(python)) return { available: false, why: `${python} not found` };
-  const r = spawnSync(python, [file, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env, timeout: timeoutS * 1000 });
-  if (r.error) return { available: false, why: `${python} ${script} failed: ${r.error.message}` };
-  const lines = (r.stdout ?? '').trim().split('\n');
-  try {
-    return JSON.parse(lines[lines.length - 1]) as T;
-  } catch {
-    const err = (r.stderr ?? '').trim().split('\n').slice(-3).join(' | ');
-    return { available: false, why: `${script} exited with status ${r.status} without a result: ${err || lines[lines.length - 1]}` };
-  }
 }
 
 async function timeData(source: string): Promise<DataTiming> {
@@ -256,6 +236,8 @@ async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
       'batch-sizes': { type: 'string', default: '32,64' },
+      models: { type: 'string', default: 'cnn,resnet' },
+      resnet: { type: 'string' },
       n: { type: 'string', default: '2048' },
       epochs: { type: 'string', default: '3' },
       backend: { type: 'string' },
@@ -265,6 +247,7 @@ async function main(): Promise<void> {
       'no-main-job': { type: 'boolean', default: false },
       'no-notebook': { type: 'boolean', default: false },
       'no-torch': { type: 'boolean', default: false },
+      'peer-threads': { type: 'string' },
       'no-keras': { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
       record: { type: 'string' },
@@ -276,6 +259,8 @@ async function main(): Promise<void> {
     console.log(HELP);
     return;
   }
+  const models = parseModels(values.models);
+  const spec = values.resnet === undefined ? caseStudyResNet() : parseResNetSpec(values.resnet);
   const batchSizes = values['batch-sizes'].split(',').map((s) => positiveInt('batch-sizes', s.trim()));
   let n = positiveInt('n', values.n);
   const epochs = positiveInt('epochs', values.epochs);
@@ -306,7 +291,7 @@ async function main(): Promise<void> {
   console.log(`Load average at start: ${loadStart.map((l) => l.toFixed(2)).join(' ')}`);
   for (const r of reports) console.log(formatBackendReport(r));
   for (const s of backendSkips) console.log(`Course backend ${s.backend}: not timed (${s.why.split('\n')[0]})`);
-  console.log('Model: buildCifar10Cnn (167,562 parameters), Adam 1e-3, sparse categorical cross-entropy');
+  for (const m of models) console.log(`Model ${m}: ${describeModel(m, spec)}, Adam 1e-3, sparse categorical cross-entropy`);
 
   // 1. Reading and decoding the archive.
   let dataTiming: DataTiming = { available: false, why: 'no --data and the default subset archive is absent' };
@@ -334,17 +319,19 @@ async function main(): Promise<void> {
     console.log(`Training data: ${n} pseudo-random images [${n}, 32, 32, 3], labels 0..9; 1 warm-up epoch + ${epochs} timed`);
   }
   const examples = { n, pixels, labels, imageShape: [32, 32, 3] as [number, number, number] };
-  const ours: (OursResult & { backend: string })[] = [];
+  const ours: OursRow[] = [];
   for (const r0 of reports) {
     await initBackend({ backend: r0.backend as BackendChoice });
     const x = imagesToTensor(examples, 0, n); // [n, 32, 32, 3] float32 in [0, 1]
     // [n] float32: tfjs-layers' sparse cross-entropy floors its labels, which rejects int32
     const y = tf.tidy(() => tf.cast(labelsToTensor(examples, 0, n), 'float32')) as tf.Tensor1D;
-    for (const batch of batchSizes) {
-      const r = await benchOurs(batch, n, epochs, x, y, pixels, labels, !values['no-loop']);
-      ours.push({ backend: r0.backend, ...r });
+    for (const m of models) for (const batch of batchSizes) {
+      const r = await benchOurs(m, spec, batch, n, epochs, x, y, pixels, labels, !values['no-loop']);
+      const probe = buildBenchModel(m, spec);
+      ours.push({ model: m, backend: r0.backend, parameters: probe.countParams(), ...r });
+      probe.dispose();
       console.log(
-        `TF.js ${r0.backend} (${r0.threads} threads) batch ${batch}: model.fit median epoch ${fmt(r.trainMedianImgPerS)} img/s, mean ${fmt(r.trainImgPerS)}, best ${fmt(r.trainBestImgPerS)} ` +
+        `TF.js ${m} on ${r0.backend} (${r0.threads} threads) batch ${batch}: model.fit median epoch ${fmt(r.trainMedianImgPerS)} img/s, mean ${fmt(r.trainImgPerS)}, best ${fmt(r.trainBestImgPerS)} ` +
           `(epochs ${r.epochSeconds.map((s) => s.toFixed(2)).join(', ')} s); trainClassifier best ${fmt(r.loopBestImgPerS)} img/s; inference ${fmt(r.inferImgPerS)} img/s` +
           (r.leakedTensors > 0 ? `; LEAK: ${r.leakedTensors} tensors per epoch` : ''),
       );
@@ -383,36 +370,52 @@ async function main(): Promise<void> {
   // 5. Peers on the same model, data sizes and minibatch sizes: PyTorch with
   // every Python that has it (e.g. a pip PyTorch 2 in .venv-tf and Debian's
   // 1.13), Keras with the first Python that has TensorFlow.
-  const refArgs = ['--batch-sizes', batchSizes.join(','), '--n', String(n), '--epochs', String(epochs)];
-  const peers: { name: string; python?: string; result: Reference }[] = [];
-  if (!values['no-torch']) {
-    const withTorch = pythonCandidates().filter((py) => spawnSync(py, ['-c', 'import importlib.util,sys; sys.exit(0 if importlib.util.find_spec("torch") else 1)']).status === 0);
-    if (withTorch.length === 0) {
-      const w = pythonWith('torch');
-      peers.push({ name: 'PyTorch', result: { available: false, why: 'why' in w ? w.why : 'not found' } });
+  // Threads: as many as the wasm backend's default (the cores, at most 8).
+  const peerThreads = values['peer-threads'] !== undefined ? positiveInt('peer-threads', values['peer-threads']) : Math.max(1, Math.min(8, machine.cores));
+  const peers: { name: string; model: BenchModel; python?: string; result: Reference }[] = [];
+  for (const m of models) {
+    const refArgs = ['--model', m, '--resnet', formatResNetSpec(spec), '--batch-sizes', batchSizes.join(','), '--n', String(n), '--epochs', String(epochs)];
+    if (!values['no-torch']) {
+      const withTorch = pythonsWith('torch');
+      if (withTorch.length === 0) {
+        const w = pythonWith('torch');
+        peers.push({ name: 'PyTorch', model: m, result: { available: false, why: 'why' in w ? w.why : 'not found' } });
+      }
+      for (const py of withTorch) {
+        console.log(`Running PyTorch reference (${py} bench/torch_cnn.py --model ${m}, ${peerThreads} threads)...`);
+        const result = runPython<Reference>(py, 'torch_cnn.py', [...refArgs, '--threads', String(peerThreads)]);
+        peers.push({ name: result.available ? `PyTorch ${String(result.torch).split('+')[0]}` : 'PyTorch', model: m, python: py, result });
+      }
     }
-    for (const py of [...new Set(withTorch.map((p) => fs.realpathSync(p)))]) {
-      console.log(`Running PyTorch reference (${py} bench/torch_cnn.py, 2 threads)...`);
-      const result = runPython<Reference>(py, 'torch_cnn.py', [...refArgs, '--threads', '2']);
-      peers.push({ name: result.available ? `PyTorch ${String(result.torch).split('+')[0]}` : 'PyTorch', python: py, result });
+    if (!values['no-keras']) {
+      const k = pythonWith('tensorflow');
+      if ('why' in k) peers.push({ name: 'Keras', model: m, result: { available: false, why: k.why } });
+      else {
+        console.log(`Running Keras reference (${k.python} bench/keras_cnn.py --model ${m})...`);
+        const result = runPython<Reference>(k.python, 'keras_cnn.py', refArgs);
+        peers.push({ name: result.available ? `Keras ${String(result.keras)} / TF ${String(result.tensorflow)}` : 'Keras', model: m, python: k.python, result });
+      }
     }
   }
-  if (!values['no-keras']) {
-    const k = pythonWith('tensorflow');
-    if ('why' in k) peers.push({ name: 'Keras', result: { available: false, why: k.why } });
-    else {
-      console.log(`Running Keras reference (${k.python} bench/keras_cnn.py)...`);
-      const result = runPython<Reference>(k.python, 'keras_cnn.py', refArgs);
-      peers.push({ name: result.available ? `Keras ${String(result.keras)} / TF ${String(result.tensorflow)}` : 'Keras', python: k.python, result });
+  for (const p of peers) if (!p.result.available && p.model === models[0]) console.log(`${p.name} not available: ${p.result.why}`);
+  // Same architecture: the peers' parameter counts against TF.js's countParams.
+  for (const p of peers) {
+    const ourCount = ours.find((r) => r.model === p.model)?.parameters;
+    if (p.result.available && ourCount !== undefined && p.result.parameters !== ourCount) {
+      console.log(`WARNING: ${p.name} ${p.model} has ${String(p.result.parameters)} parameters, TF.js ${ourCount}: not the same architecture`);
     }
   }
-  for (const p of peers) if (!p.result.available) console.log(`${p.name} not available: ${p.result.why}`);
-  const torch = peers.find((p) => p.name.startsWith('PyTorch'))?.result ?? ({ available: false, why: 'skipped (--no-torch)' } as Reference);
-  const keras = peers.find((p) => p.name.startsWith('Keras'))?.result ?? ({ available: false, why: 'skipped (--no-keras)' } as Reference);
+  const firstPeer = (prefix: string, why: string) =>
+    (peers.find((p) => p.name.startsWith(prefix) && p.model === models[0])?.result ?? ({ available: false, why } as Reference));
+  const torch = firstPeer('PyTorch', 'skipped (--no-torch)');
+  const keras = firstPeer('Keras', 'skipped (--no-keras)');
 
   const ref = (r: Reference, batch: number) => (r.available ? r.results.find((q) => q.batch === batch) : undefined);
   const available = peers.filter((p) => p.result.available);
+  const peerNames = [...new Set(available.map((p) => p.name))];
   const rows = ours.map((r) => ({
+    model: r.model,
+    parameters: r.parameters,
     backend: r.backend,
     batch: r.batch,
     oursTrain: r.trainMedianImgPerS,
@@ -420,35 +423,48 @@ async function main(): Promise<void> {
     oursTrainBest: r.trainBestImgPerS,
     oursLoopBest: r.loopBestImgPerS,
     oursInfer: r.inferImgPerS,
-    peers: available.map((p) => {
+    peers: available.filter((p) => p.model === r.model).map((p) => {
       const q = ref(p.result, r.batch);
-      return { name: p.name, train: q?.train_img_s, infer: q?.infer_img_s, trainRatio: q ? r.trainMedianImgPerS / q.train_img_s : undefined, inferRatio: q ? r.inferImgPerS / q.infer_img_s : undefined };
+      return { name: p.name, parameters: p.result.available ? (p.result.parameters as number | undefined) : undefined, train: q?.train_img_s, infer: q?.infer_img_s, trainRatio: q ? r.trainMedianImgPerS / q.train_img_s : undefined, inferRatio: q ? r.inferImgPerS / q.infer_img_s : undefined };
     }),
   }));
   const loadEnd = os.loadavg();
-  console.log(
-    `\nTraining images per second (higher is better; ours = model.fit, median of the ${epochs} timed epochs, mean and best beside it; ` +
-      `peers: mean of their timed epochs; ratio = ours / peer; load average ${loadEnd[0].toFixed(2)} at the end):`,
-  );
-  console.log(
-    table(
-      ['backend', 'batch', 'train', 'mean', 'best', 'trainClassifier best', ...available.flatMap((p) => [p.name, 'ratio'])],
-      rows.map((r) => [r.backend, String(r.batch), fmt(r.oursTrain), fmt(r.oursTrainMean), fmt(r.oursTrainBest), fmt(r.oursLoopBest), ...r.peers.flatMap((q) => [fmt(q.train), ratio(r.oursTrain, q.train)])]),
-    ),
-  );
-  console.log('\nInference images per second (model.predict, fastest of 3):');
-  console.log(
-    table(
-      ['backend', 'batch', 'ours', ...available.flatMap((p) => [p.name, 'ratio'])],
-      rows.map((r) => [r.backend, String(r.batch), fmt(r.oursInfer), ...r.peers.flatMap((q) => [fmt(q.infer), ratio(r.oursInfer, q.infer)])]),
-    ),
-  );
-  const byBackend = (b: string, batch: number) => rows.find((r) => r.backend === b && r.batch === batch)?.oursTrain;
-  if (reports.length > 1) {
-    for (const batch of batchSizes) console.log(`batch ${batch}: ${reports[0].backend}/${reports[1].backend} training ratio ${ratio(byBackend(reports[0].backend, batch), byBackend(reports[1].backend, batch))}`);
+  const peerCells = (r: (typeof rows)[number], pick: (q: (typeof rows)[number]['peers'][number]) => number | undefined, ours_: number) =>
+    peerNames.flatMap((name) => {
+      const q = r.peers.find((p) => p.name === name);
+      return [fmt(q && pick(q)), ratio(ours_, q && pick(q))];
+    });
+  for (const m of models) {
+    const mine = rows.filter((r) => r.model === m);
+    console.log(
+      `\n${describeModel(m, spec)}: training images per second (higher is better; ours = model.fit, median of the ${epochs} timed epochs, mean and best beside it; ` +
+        `peers: mean of their timed epochs; ratio = ours / peer; load average ${loadEnd[0].toFixed(2)} at the end):`,
+    );
+    console.log(
+      table(
+        ['backend', 'batch', 'train', 'mean', 'best', 'trainClassifier best', ...peerNames.flatMap((name) => [name, 'ratio'])],
+        mine.map((r) => [r.backend, String(r.batch), fmt(r.oursTrain), fmt(r.oursTrainMean), fmt(r.oursTrainBest), fmt(r.oursLoopBest), ...peerCells(r, (q) => q.train, r.oursTrain)]),
+      ),
+    );
+    console.log(`\n${m}: inference images per second (model.predict, fastest of 3):`);
+    console.log(
+      table(
+        ['backend', 'batch', 'ours', ...peerNames.flatMap((name) => [name, 'ratio'])],
+        mine.map((r) => [r.backend, String(r.batch), fmt(r.oursInfer), ...peerCells(r, (q) => q.infer, r.oursInfer)]),
+      ),
+    );
+    const byBackend = (b: string, batch: number) => mine.find((r) => r.backend === b && r.batch === batch)?.oursTrain;
+    if (reports.length > 1) {
+      for (const batch of batchSizes) {
+        const [a, b] = [reports[0].backend, reports[1].backend];
+        console.log(`${m} batch ${batch}: training ${a}/${b} ${ratio(byBackend(a, batch), byBackend(b, batch))}, ${b}/${a} ${ratio(byBackend(b, batch), byBackend(a, batch))}`);
+      }
+    }
   }
 
   const result = {
+    command: `node dist/bench/bench.js ${process.argv.slice(2).join(' ')}`,
+    env: Object.fromEntries(Object.entries(process.env).filter(([k]) => k.startsWith('DL_COURSE_'))),
     machine,
     loadAverage: { start: loadStart, end: loadEnd },
     backend: report,
@@ -458,6 +474,9 @@ async function main(): Promise<void> {
     trainingData: dataPath ?? 'pseudo-random',
     n,
     epochs,
+    models,
+    resnet: spec,
+    peerThreads,
     ours,
     mainJob,
     notebook,
@@ -472,7 +491,7 @@ async function main(): Promise<void> {
     const commit = spawnSync('git', ['rev-parse', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).stdout?.trim() || 'unknown';
     const command = `npm run bench -- ${process.argv.slice(2).join(' ')}`;
     const tmp = `${values.record}.tmp-${process.pid}`;
-    fs.writeFileSync(tmp, `${JSON.stringify({ command, recordedAt: new Date().toISOString(), commit, ...result }, null, 1)}\n`);
+    fs.writeFileSync(tmp, `${JSON.stringify({ ...result, command, recordedAt: new Date().toISOString(), commit }, null, 1)}\n`);
     fs.renameSync(tmp, values.record);
     console.log(`Recorded in ${values.record}`);
   }

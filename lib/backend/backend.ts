@@ -11,6 +11,7 @@ import * as path from 'node:path';
 import { ArgumentError, describe } from '../core/errors';
 import { registerFastConvGradients } from './kernels/conv2d_grad';
 import { registerSegmentSumKernels } from './kernels/segment_sum';
+import { registerFastNativeGradients } from './kernels/native_training';
 import { registerFastWasmTrainingKernels } from './kernels/wasm_training';
 import { WASM_THREADS_ENV_VAR, resolveWasmThreads, useThreadedWasm, wasmThreadsInfo } from './threads/wasm_threads';
 
@@ -172,6 +173,7 @@ async function tryCandidate(c: Candidate, versions: Record<string, string>, wasm
     if (!(await tf.setBackend('tensorflow'))) {
       return { candidate: c.pkg, why: 'failed to load', message: "tf.setBackend('tensorflow') returned false (TF.js printed the cause above)" };
     }
+    registerFastNativeGradients(); // TensorFlow's ReluGrad op instead of TF.js's eight-op formula
     versions[c.pkg.replace('@tensorflow/', '')] = mod.version?.[c.pkg.replace('@tensorflow/', '')] ?? mod.version?.['tfjs-node'] ?? 'unknown';
     const binding = (tf.backend() as unknown as { binding?: { TF_Version?: string } }).binding;
     if (binding?.TF_Version) versions['libtensorflow'] = binding.TF_Version;
@@ -218,8 +220,10 @@ async function tryCandidate(c: Candidate, versions: Record<string, string>, wasm
  * (`wasm`), plain JavaScript (`cpu`). For `wasm` and `cpu` it registers the
  * course's fast convolution gradients (lib/backend/kernels/conv2d_grad.ts), without
  * which `wasm` cannot train a CNN and `cpu` trains it at ~1 image/s, and for
- * `wasm` also faster BatchMatMul / MaxPoolGrad / Sum (lib/backend/kernels/wasm_training.ts);
- * for both, a one-pass UnsortedSegmentSum, the gradient of an embedding
+ * `wasm` also faster BatchMatMul / MaxPoolGrad / Sum / broadcast element-wise
+ * kernels (lib/backend/kernels/wasm_training.ts); for `tensorflow` it registers
+ * TensorFlow's ReluGrad as the ReLU gradient (lib/backend/kernels/native_training.ts);
+ * for `cpu` and `wasm`, a one-pass UnsortedSegmentSum, the gradient of an embedding
  * layer (lib/backend/kernels/segment_sum.ts: missing on `wasm`, very slow on `cpu`).
  *
  * `options.backend`, else the environment variable `DL_COURSE_BACKEND`

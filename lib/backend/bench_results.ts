@@ -58,6 +58,8 @@ const text = (v: unknown) => typeof v === 'string' && v.length > 0;
  * minibatch size.
  * @param result - the parsed JSON object.
  * @param source - its name in error messages, e.g. the file. @default 'bench result'
+ * @param model - the model whose rows to keep (`rows[i].model`; rows without it, from runs before the bench timed
+ *   several models, are the chapter-05 CNN). @default 'cnn'
  * @returns the rows, course backends first (in the bench's order), then the peers of each batch.
  * @throws {DataFormatError} when a field the rows need is missing or of the wrong type (the message names it).
  * @example
@@ -67,7 +69,7 @@ const text = (v: unknown) => typeof v === 'string' && v.length > 0;
  * benchThroughput({ rows: [{ backend: 'wasm', batch: 32 }] }, 'x.json'); // throws DataFormatError: benchThroughput: x.json: rows[0].oursTrain must be a number > 0, got undefined
  * ```
  */
-export function benchThroughput(result: unknown, source = 'bench result'): ThroughputRow[] {
+export function benchThroughput(result: unknown, source = 'bench result', model = 'cnn'): ThroughputRow[] {
   if (!isObject(result)) throw new DataFormatError(`benchThroughput: ${source}: must be the JSON object of npm run bench -- --json, got ${describe(result)}`);
   const rows = field<unknown[]>('benchThroughput', source, 'rows', result.rows, Array.isArray, 'an array');
   const threads = new Map<string, number>();
@@ -76,6 +78,7 @@ export function benchThroughput(result: unknown, source = 'bench result'): Throu
   const peers: ThroughputRow[] = [];
   rows.forEach((r, i) => {
     const row = field<Record<string, unknown>>('benchThroughput', source, `rows[${i}]`, r, isObject, 'an object');
+    if ((row.model ?? 'cnn') !== model) return; // another model of the same run (e.g. the case study's ResNet)
     const backend = field<string>('benchThroughput', source, `rows[${i}].backend`, row.backend, text, 'a backend name');
     const batch = field<number>('benchThroughput', source, `rows[${i}].batch`, row.batch, (v) => Number.isInteger(v) && (v as number) > 0, 'an integer > 0');
     const train = field<number>('benchThroughput', source, `rows[${i}].oursTrain`, row.oursTrain, positive, 'a number > 0');

@@ -74,3 +74,18 @@ describe('benchThroughput', () => {
     }
   });
 });
+
+describe('benchThroughput with several models in one run', () => {
+  it("keeps the chosen model's rows (rows without a model are the CNN's), so the ResNet never mixes into the CNN's chart", () => {
+    const result = {
+      backends: [{ backend: 'wasm', threads: 2 }],
+      rows: [
+        { model: 'cnn', backend: 'wasm', batch: 32, oursTrain: 800, peers: [{ name: 'Keras 3', train: 1500 }] },
+        { model: 'resnet', backend: 'wasm', batch: 32, oursTrain: 90, peers: [{ name: 'Keras 3', train: 400 }] },
+      ],
+    };
+    expect(benchThroughput(result).map((r) => r.trainImagesPerSecond)).toEqual([800, 1500]);
+    expect(benchThroughput(result, 'x.json', 'resnet').map((r) => r.trainImagesPerSecond)).toEqual([90, 400]);
+    expect(benchThroughput({ backends: [], rows: [{ backend: 'cpu', batch: 32, oursTrain: 7 }] }).map((r) => r.trainImagesPerSecond)).toEqual([7]);
+  });
+});

@@ -1,4 +1,5 @@
-// Tests for lib/backend/kernels/wasm_training.ts: the faster wasm BatchMatMul, MaxPoolGrad, Sum, Identity, Cast and Tile
+// Tests for lib/backend/kernels/wasm_training.ts: the faster wasm BatchMatMul, MaxPoolGrad, Sum, Identity, Cast, Tile,
+// broadcast Multiply / Add / Sub / RealDiv and Mean
 // against the cpu backend's kernels (stock there) on the same inputs, on the stock single-threaded
 // wasm build and on the threaded SIMD build (lib/backend/threads/wasm_threads.ts).
 import * as tf from '@tensorflow/tfjs';
@@ -205,6 +206,61 @@ describe.each(['wasm', 'wasm (2 threads)'])('on %s', (variant) => {
       tf.dispose(tf.tile(x, [2, 3, 4, 1]));
       expect(tf.backend().numDataIds()).toBe(buffers);
       tf.dispose(x);
+    });
+  });
+
+  describe('Multiply, Add, Sub, RealDiv with a broadcast operand', () => {
+    const positive = (v: number) => 1.5 + v; // divisors away from 0
+    it.each([
+      ['[N, H, W, C] × [C] (batch-norm scale)', [4, 5, 6, 8], [8]],
+      ['[1, 1, 1, C] × [N, H, W, C] (the batch-norm gradient)', [1, 1, 1, 8], [4, 5, 6, 8]],
+      ['[C] × [N, H, W, C]', [3], [2, 4, 4, 3]],
+      ['[N, 1] × [N, K] (softmax gradient)', [6, 1], [6, 10]],
+      ['both broadcast: [N, 1] × [1, K]', [5, 1], [1, 7]],
+      ['a middle axis: [N, 1, C] × [N, H, C]', [2, 1, 3], [2, 4, 3]],
+      ['same shapes (stock path)', [4, 6], [4, 6]],
+      ['a scalar (stock path)', [], [4, 6]],
+    ] as const)('%s matches cpu bit for bit', async (_name, shapeA, shapeB) => {
+      const a = input([...shapeA], 41);
+      const b = input([...shapeB], 42, positive);
+      for (const op of [tf.mul, tf.add, tf.sub, tf.div]) {
+        await compare([a, b], (x, y) => op(x, y), 0);
+        await compare([input([...shapeB], 43, positive), a], (x, y) => op(y, x), 0); // the other operand order
+      }
+    });
+
+    it('leaves int32 operands to the stock kernel and leaks no backend buffers', async () => {
+      await tf.setBackend('wasm');
+      const ints = tf.tensor2d([[1, 2], [3, 4]], [2, 2], 'int32');
+      expect(await tf.mul(ints, tf.tensor1d([10, 100], 'int32')).array()).toEqual([[10, 200], [30, 400]]);
+      const x = tf.tensor(randoms(2 * 3 * 4, 44), [2, 3, 4]);
+      const c = tf.tensor1d([1, 2, 3, 4]);
+      tf.dispose(tf.mul(x, c));
+      const buffers = tf.backend().numDataIds();
+      tf.dispose([tf.mul(x, c), tf.sub(c, x)]);
+      expect(tf.backend().numDataIds()).toBe(buffers);
+      tf.dispose([ints, x, c]);
+    });
+  });
+
+  describe('Mean', () => {
+    it.each([
+      ['leading axes [0, 1, 2] (batch-norm moments)', [4, 5, 6, 7], [0, 1, 2], false],
+      ['leading axes with keepDims', [4, 5, 6, 7], [0, 1, 2], true],
+      ['inner axes (stock path)', [4, 5, 6], [1, 2], false],
+      ['all axes (stock path)', [3, 4], [0, 1], false],
+    ] as const)('%s matches cpu', async (_name, shape, axes, keepDims) => {
+      await compare([input([...shape], 45)], (x) => tf.mean(x, [...axes], keepDims));
+    });
+
+    it('gives the batch-normalisation layer\'s training output and gradients of the cpu backend', async () => {
+      const xShape = [4, 5, 5, 6];
+      const layerGrad = (x: tf.Tensor) => {
+        const layer = tf.layers.batchNormalization({ axis: -1, gammaInitializer: 'ones' });
+        const w = tf.linspace(-1, 1, 4 * 5 * 5 * 6).reshape(xShape);
+        return tf.grad((v: tf.Tensor) => tf.sum(tf.mul(layer.apply(v, { training: true }) as tf.Tensor, w)))(x);
+      };
+      await compare([input(xShape, 46)], layerGrad, 1e-4);
     });
   });
 

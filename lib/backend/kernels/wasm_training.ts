@@ -2,8 +2,9 @@
  * Faster `wasm` kernels for the operations of the course CNN's training step
  * that stock TF.js 4.22 runs on slow generic loops or copies for nothing:
  * BatchMatMul with a transposed operand (dense-layer gradients), MaxPoolGrad,
- * Sum over leading axes (bias gradients), Identity, same-dtype Cast, and Tile
- * (batch-normalisation gradients). They
+ * Sum over leading axes (bias gradients), Identity, same-dtype Cast, Tile,
+ * Multiply / Add / Sub / RealDiv with a broadcast operand, and Mean over
+ * leading axes (batch-normalisation moments and gradients). They
  * use the backend's fast kernels (XNNPACK matmul, Transpose) and our own SIMD
  * kernels (lib/backend/kernels/simd/kernels.c via lib/backend/kernels/simd_kernels.ts, with
  * JavaScript fallbacks); cases they do not cover run the stock kernel.
@@ -12,7 +13,10 @@
  * alone went from ~13 ms (chained wasm kernels) to ~0.5 ms per step at batch 32.
  * On the case study's ResNet-8 (8/16/32 channels, batch 32) the stock Tile took
  * ~130 of ~240 ms per training step (TF.js's batch-norm gradient tiles
- * `[1, 1, 1, C]` to the activations' shape three times per layer).
+ * `[1, 1, 1, C]` to the activations' shape three times per layer). Next came
+ * the batch-norm layers' broadcast Multiply / Sub and their Mean over
+ * `[0, 1, 2]`, each a generic per-element loop in the stock kernels (measured
+ * before and after in docs/performance.md, "Where a ResNet step goes").
  *
  * Why slow: the wasm BatchMatMul uses XNNPACK only without transposes and
  * otherwise a scalar triple loop (tfjs-backend-wasm/src/cc/batch_mat_mul_impl.cc);
@@ -32,7 +36,7 @@ import { heapOffset, simdKernels } from './simd_kernels';
 const nodeRequire: NodeRequire = typeof require === 'function' ? require : createRequire(__filename);
 
 /** Kernels that {@link registerFastWasmTrainingKernels} replaces on `wasm`. */
-export const FAST_WASM_TRAINING_KERNELS = ['BatchMatMul', 'MaxPoolGrad', 'Sum', 'Identity', 'Cast', 'Tile'] as const;
+export const FAST_WASM_TRAINING_KERNELS = ['BatchMatMul', 'MaxPoolGrad', 'Sum', 'Identity', 'Cast', 'Tile', 'Multiply', 'Add', 'Sub', 'RealDiv', 'Mean'] as const;
 
 const stock = new Map<string, tf.KernelConfig>();
 
@@ -221,6 +225,12 @@ const identity: tf.KernelFunc = (args) => {
   return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
 };
 
+/** The reduction axes sorted, when they are the leading axes `[0, …, k−1]` with 0 < k < rank; else undefined. */
+function leadingAxes(x: tf.TensorInfo, axis: number | number[]): number[] | undefined {
+  const axes = tf.util.parseAxisParam(axis, x.shape).sort((p, q) => p - q);
+  return axes.length > 0 && axes.length < x.shape.length && axes.every((a, i) => a === i) ? axes : undefined;
+}
+
 /**
  * Sum over the leading axes `[0, …, k−1]` of a float32 tensor: reshaped to the
  * matrix `[N, C]` (N = product of the reduced sizes) so that the stock kernel's
@@ -231,11 +241,9 @@ const identity: tf.KernelFunc = (args) => {
 const sum: tf.KernelFunc = (args) => {
   const { x } = args.inputs as { x: tf.TensorInfo };
   const attrs = args.attrs as unknown as tf.SumAttrs;
-  const rank = x.shape.length;
-  const axes = tf.util.parseAxisParam(attrs.axis, x.shape).sort((p, q) => p - q);
+  const axes = leadingAxes(x, attrs.axis);
+  if (axes === undefined || x.dtype !== 'float32') return stockOf('Sum').kernelFunc(args);
   const k = axes.length;
-  const leading = k > 0 && k < rank && axes.every((a, i) => a === i);
-  if (!leading || x.dtype !== 'float32') return stockOf('Sum').kernelFunc(args);
   const rest = x.shape.slice(k);
   const simd = simdKernels(args.backend as tf.KernelBackend);
   if (simd !== null && size(x.shape) > 0) {
@@ -252,7 +260,7 @@ const sum: tf.KernelFunc = (args) => {
     }
     return out;
   }
-  if (k === 1 && rank === 2) return stockOf('Sum').kernelFunc(args);
+  if (k === 1 && x.shape.length === 2) return stockOf('Sum').kernelFunc(args);
   const scope = new KernelScope(args.backend as tf.KernelBackend, 'wasm');
   try {
     const x2 = scope.reshape(x, [size(x.shape.slice(0, k)), size(rest)]); // [N, C]
@@ -331,6 +339,66 @@ const tile: tf.KernelFunc = (args) => {
   return out;
 };
 
+/**
+ * The element-wise binary kernels Multiply, Add, Sub and RealDiv when an
+ * operand must be broadcast and is not a single value (e.g. the batch-norm
+ * gradient's `[N, H, W, C] × [C]` and `[1, 1, 1, C] × [N, H, W, C]`): that
+ * operand is first tiled to the output's shape with {@link tile} (memory
+ * copies), then the stock kernel runs on two same-shape operands, which it
+ * hands to XNNPACK (threaded, SIMD). The stock kernel's own broadcast is a
+ * generic per-element loop, ~10–20× slower (tfjs-backend-wasm/src/cc/binary.cc).
+ * Same-shape and scalar operands, and other dtypes, run the stock kernel
+ * unchanged. a, b float32 of broadcast-compatible shapes → float32 of the
+ * broadcast shape (NumPy rules); bit-identical to the stock kernel's result,
+ * as the same float32 operation is applied to the same pairs.
+ */
+function broadcastBinary(name: string): tf.KernelFunc {
+  return (args) => {
+    const { a, b } = args.inputs as { a: tf.TensorInfo; b: tf.TensorInfo };
+    const plain = stockOf(name);
+    if (a.dtype !== 'float32' || b.dtype !== 'float32') return plain.kernelFunc(args);
+    const outShape = tf.backend_util.assertAndGetBroadcastShape(a.shape, b.shape);
+    const n = size(outShape);
+    const needs = (t: tf.TensorInfo) => size(t.shape) !== n || t.shape.length !== outShape.length;
+    const expand = (t: tf.TensorInfo) => needs(t) && size(t.shape) > 1;
+    if (n === 0 || (!expand(a) && !expand(b)) || (needs(a) && !expand(a)) || (needs(b) && !expand(b))) return plain.kernelFunc(args);
+    const scope = new KernelScope(args.backend as tf.KernelBackend, 'wasm');
+    try {
+      const full = (t: tf.TensorInfo) => {
+        if (!needs(t)) return t;
+        const rankShape = [...Array<number>(outShape.length - t.shape.length).fill(1), ...t.shape]; // leading 1s
+        const t2 = rankShape.length === t.shape.length ? t : scope.reshape(t, rankShape);
+        return scope.runConfig(TILE_CONFIG, { x: t2 }, { reps: outShape.map((d, i) => d / rankShape[i]) });
+      };
+      return scope.keep(scope.runConfig(plain, { a: full(a), b: full(b) }, {}));
+    } finally {
+      scope.disposeAll();
+    }
+  };
+}
+
+/**
+ * Mean over the leading axes `[0, …, k−1]` of a float32 tensor (batch
+ * normalisation's moments over `[0, 1, 2]`): {@link sum}'s one-pass sum, then
+ * the `C` results scaled by 1/N in place; other reductions run the stock
+ * kernel (which, like Sum's, transposes the reduced axes innermost first).
+ * x `[d0, …, d(r−1)]` → `[dk, …]` (size-1 reduced axes kept when keepDims).
+ */
+const mean: tf.KernelFunc = (args) => {
+  const { x } = args.inputs as { x: tf.TensorInfo };
+  const attrs = args.attrs as unknown as tf.MeanAttrs;
+  const axes = leadingAxes(x, attrs.axis);
+  const count = axes === undefined ? 0 : size(x.shape.slice(0, axes.length));
+  if (axes === undefined || x.dtype !== 'float32' || count === 0) return stockOf('Mean').kernelFunc(args);
+  const out = sum({ ...args, attrs: { axis: axes, keepDims: attrs.keepDims } as unknown as tf.NamedAttrMap }) as tf.TensorInfo;
+  const v = heapF32(args.backend as tf.KernelBackend, out);
+  for (let i = 0; i < v.length; i++) v[i] /= count;
+  return out;
+};
+
+/** {@link tile} as a kernel config, for the kernels here that call it directly. */
+const TILE_CONFIG: tf.KernelConfig = { kernelName: 'Tile', backendName: 'wasm', kernelFunc: (args) => tile(args) };
+
 const ours: Record<(typeof FAST_WASM_TRAINING_KERNELS)[number], tf.KernelFunc> = {
   BatchMatMul: batchMatMul,
   MaxPoolGrad: maxPoolGrad,
@@ -338,11 +406,16 @@ const ours: Record<(typeof FAST_WASM_TRAINING_KERNELS)[number], tf.KernelFunc> =
   Identity: identity,
   Cast: cast,
   Tile: tile,
+  Multiply: broadcastBinary('Multiply'),
+  Add: broadcastBinary('Add'),
+  Sub: broadcastBinary('Sub'),
+  RealDiv: broadcastBinary('RealDiv'),
+  Mean: mean,
 };
 
 /**
- * Replaces the `wasm` kernels BatchMatMul, MaxPoolGrad, Sum, Identity, Cast
- * and Tile by the faster
+ * Replaces the `wasm` kernels BatchMatMul, MaxPoolGrad, Sum, Identity, Cast,
+ * Tile, Multiply, Add, Sub, RealDiv and Mean by the faster
  * versions above (same results up to float32 rounding; MaxPoolGrad also fixes
  * the stock kernel's negative-window bug). The stock configs are kept and used
  * for every case the fast paths do not cover. Idempotent. `initBackend`
