@@ -299,6 +299,7 @@ function plotlyVersion(): string {
  * @see [Notebook 06 §4 A small embedding model](../../notebooks/06-customer-service.ipynb#4.-A-small-embedding-model)
  * @see [Notebook 06 §5 Evaluation on the test split](../../notebooks/06-customer-service.ipynb#5.-Evaluation-on-the-test-split)
  * @see [Notebook 06 §6 "I'm not sure": a confidence threshold](../../notebooks/06-customer-service.ipynb#6.-%22I'm-not-sure%22:-a-confidence-threshold)
+ * @see [Notebook 06b §1 The model](../../notebooks/06b-own-images.ipynb#1.-The-model)
  * @see [Notebook 06c §1 The data: keywords spoken by espeak-ng](../../notebooks/06c-voice-assistant.ipynb#1.-The-data:-keywords-spoken-by-espeak-ng)
  * @see [Notebook 06c §2 From sound to picture: frames, windows, FFT](../../notebooks/06c-voice-assistant.ipynb#2.-From-sound-to-picture:-frames,-windows,-FFT)
  * @see [Notebook 06c §3 The mel scale and the log-mel spectrogram](../../notebooks/06c-voice-assistant.ipynb#3.-The-mel-scale-and-the-log-mel-spectrogram)
