@@ -361,7 +361,9 @@ function broadcastBinary(name: string): tf.KernelFunc {
     const n = size(outShape);
     const needs = (t: tf.TensorInfo) => size(t.shape) !== n || t.shape.length !== outShape.length;
     const expand = (t: tf.TensorInfo) => needs(t) && size(t.shape) > 1;
-    if (n === 0 || (!expand(a) && !expand(b)) || (needs(a) && !expand(a)) || (needs(b) && !expand(b))) return plain.kernelFunc(args);
+    // Tiling needs a second full-size buffer: for very large tensors (over 2^24 values, 64 MiB) the
+    // stock kernel runs, so that a minibatch too large for the heap fails as before (a clear error).
+    if (n === 0 || n > 1 << 24 || (!expand(a) && !expand(b)) || (needs(a) && !expand(a)) || (needs(b) && !expand(b))) return plain.kernelFunc(args);
     const scope = new KernelScope(args.backend as tf.KernelBackend, 'wasm');
     try {
       const full = (t: tf.TensorInfo) => {
