@@ -85,6 +85,16 @@ export function expectGradedExercises(notebook: string, order: readonly string[]
  * `hiddenText` (a snippet of a hidden test), and a strict type-check clean.
  */
 export function expectStudentVersion(notebook: string, firstExercise: string, hiddenText: string): void {
+  const source = checkedStudentVersion(notebook);
+  expect(source).toContain(`throw new Error('not implemented: ${firstExercise}')`);
+  expect(source).not.toContain(hiddenText);
+}
+
+/**
+ * Builds the student version of a notebook as `npm run course` does, checks that it has no
+ * solution or hidden-test markers and type-checks strictly, and returns its TypeScript.
+ */
+export function checkedStudentVersion(notebook: string): string {
   const name = path.basename(notebook);
   const course = createRequire(__filename)(COURSE_SCRIPT) as { studentNotebook(nb: unknown, name?: string): unknown };
   const student = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'dlc-student-')), name);
@@ -93,9 +103,8 @@ export function expectStudentVersion(notebook: string, firstExercise: string, hi
   try {
     const source = notebookToTypeScript(student);
     expect(source).not.toMatch(/BEGIN (SOLUTION|HIDDEN TESTS)/);
-    expect(source).toContain(`throw new Error('not implemented: ${firstExercise}')`);
-    expect(source).not.toContain(hiddenText);
     expect(strictDiagnostics(source, check)).toEqual([]);
+    return source;
   } finally {
     for (const f of [student, check]) fs.rmSync(f, { force: true });
   }
